@@ -1,0 +1,125 @@
+"""Identifiers and masking: resident ID numbers (GB 11643), unified social credit codes (GB 32100), phones.
+
+Checksums come from python-stdnum; this module adds the rules the spec layers on top (a real birth date not in the
+future, minimum age, region derivation) and the deterministic masks of spec §14.
+"""
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError as StdnumError
+
+__all__ = [
+    "normalise_id_number", "validate_id_number", "IdInfo", "normalise_uscc", "validate_uscc", "UsccInfo",
+    "validate_phone", "mask_id_public", "mask_id_for_employer", "mask_phone", "mask_name",
+]
+
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+@dataclass(frozen=True)
+class IdInfo:
+    number: str
+    birth_date: dt.date
+    gender: str  # "M" or "F"
+    region_code: str
+
+
+def normalise_id_number(value: str) -> str:
+    return re.sub(r"\s+", "", value or "").upper()
+
+
+def validate_id_number(value: str, *, today: dt.date | None = None) -> IdInfo:
+    """Validate an 18-digit resident ID number; return what it encodes. Raises ValidationError with a message
+    the user can act on."""
+    number = normalise_id_number(value)
+    if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise ValidationError(_("An ID number has 18 characters: 17 digits and a last digit or X."), code="id_format")
+    try:
+        birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise ValidationError(_("The birth date inside this ID number is not a real date."), code="id_birth_date")
+    today = today or dt.date.today()
+    if birth > today:
+        raise ValidationError(_("The birth date inside this ID number is in the future."), code="id_birth_future")
+    try:
+        ric.validate(number)
+    except StdnumError:
+        raise ValidationError(
+            _("This ID number's check digit is wrong. Please check each digit against the ID card."),
+            code="id_checksum")
+    gender = "M" if int(number[16]) % 2 == 1 else "F"
+    return IdInfo(number=number, birth_date=birth, gender=gender, region_code=number[:6])
+
+
+@dataclass(frozen=True)
+class UsccInfo:
+    code: str
+    registration_authority: str
+    entity_type: str
+    registration_region_code: str
+    org_code: str
+
+
+def normalise_uscc(value: str) -> str:
+    return re.sub(r"[\s-]+", "", value or "").upper()
+
+
+def validate_uscc(value: str) -> UsccInfo:
+    code = normalise_uscc(value)
+    if len(code) != 18:
+        raise ValidationError(_("A unified social credit code has 18 characters."), code="uscc_length")
+    try:
+        uscc.validate(code)
+    except StdnumError:
+        raise ValidationError(
+            _("This unified social credit code is not valid (its check character does not match)."),
+            code="uscc_invalid")
+    return UsccInfo(code=code, registration_authority=code[0], entity_type=code[1],
+                    registration_region_code=code[2:8], org_code=code[8:17])
+
+
+def validate_phone(value: str) -> str:
+    phone = re.sub(r"[\s-]+", "", value or "")
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    if not PHONE_RE.match(phone):
+        raise ValidationError(_("Enter an 11-digit mainland mobile number, for example 13800000000."),
+                              code="phone_format")
+    return phone
+
+
+def mask_id_public(number: str) -> str:
+    """Public registry form (spec §14): first 6 + 8 stars + last 4, hiding the birth date."""
+    if not number:
+        return ""
+    if len(number) != 18:
+        return "*" * len(number)
+    return number[:6] + "*" * 8 + number[-4:]
+
+
+def mask_id_for_employer(number: str) -> str:
+    """Documents served on the employer (spec §14): first 4 + 10 stars + last 4."""
+    if not number:
+        return ""
+    if len(number) != 18:
+        return "*" * len(number)
+    return number[:4] + "*" * 10 + number[-4:]
+
+
+def mask_phone(phone: str) -> str:
+    if not phone:
+        return ""
+    if len(phone) != 11:
+        return "*" * len(phone)
+    return phone[:3] + "****" + phone[-4:]
+
+
+def mask_name(name: str) -> str:
+    """A public summary names a person as surname + 某 (spec §14). Two-character surnames are rare; we take one."""
+    if not name:
+        return ""
+    return name[0] + "某"

@@ -1,0 +1,5 @@
+from .base import *  # noqa: F401,F403
+from .reference import *  # noqa: F401,F403
+from .parties import *  # noqa: F401,F403
+from .complaints import *  # noqa: F401,F403
+from .deadlines import *  # noqa: F401,F403

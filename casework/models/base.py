@@ -1,0 +1,42 @@
+"""Cross-cutting model pieces: every domain model is audited (django-simple-history) and each history row
+carries the request id that ties together everything one action changed (NetBox's change-record idea)."""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+__all__ = ["HistoryBase", "AuditedModel", "TimeStamped"]
+
+
+class HistoryBase(models.Model):
+    """Extra columns on every historical table."""
+
+    request_id = models.CharField(_("change id"), max_length=36, blank=True, db_index=True)
+    channel = models.CharField(_("channel"), max_length=16, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        # History is append-only: a history row is written once and never changed (the database refuses too,
+        # see casework.signals.install_append_only_triggers).
+        if self.pk is not None and type(self).objects.filter(pk=self.pk).exists():
+            raise PermissionError("history rows are append-only")
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("history rows are append-only")
+
+
+class AuditedModel(models.Model):
+    history = HistoricalRecords(inherit=True, bases=[HistoryBase])
+
+    class Meta:
+        abstract = True
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,39 @@
+"""Reading effective-dated configuration: legal parameters and deadline rules."""
+import datetime as dt
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from ..errors import DomainError
+from ..models import DeadlineRule, LegalParameter
+
+__all__ = ["param", "rule", "MissingConfiguration"]
+
+
+class MissingConfiguration(DomainError):
+    status = 503
+
+
+def param(key: str, *, on: dt.date | None = None, region_code: str | None = None) -> Decimal:
+    """The value of legal parameter ``key`` in force on ``on``; a region-specific row beats the general one."""
+    on = on or dt.date.today()
+    rows = list(LegalParameter.objects.filter(key=key, effective_from__lte=on).order_by("-effective_from"))
+    if region_code:
+        chain = {region_code, region_code[:4] + "00", region_code[:2] + "0000"}
+        specific = [r for r in rows if r.region_id in chain]
+        if specific:
+            return specific[0].decimal
+    general = [r for r in rows if r.region_id is None]
+    if not general:
+        raise MissingConfiguration(_("Configuration missing: legal parameter %(key)s for %(date)s. "
+                                     "An administrator must add it.") % {"key": key, "date": on})
+    return general[0].decimal
+
+
+def rule(rule_id: str, *, on: dt.date | None = None) -> DeadlineRule:
+    on = on or dt.date.today()
+    found = DeadlineRule.objects.filter(rule_id=rule_id, effective_from__lte=on).order_by("-effective_from").first()
+    if found is None:
+        raise MissingConfiguration(_("Configuration missing: deadline rule %(rule)s for %(date)s.")
+                                   % {"rule": rule_id, "date": on})
+    return found

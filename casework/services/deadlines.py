@@ -1,0 +1,127 @@
+"""Deadlines per case: opened from the rule table, closed when met, extended, waived, and swept for breaches."""
+import datetime as dt
+import logging
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Deadline, SystemAlert
+from .clock import compute_due
+from .config import rule as get_rule
+
+__all__ = ["deadline_open", "deadline_close", "deadline_extend", "deadline_waive", "deadlines_for",
+           "deadline_sweep", "deadlines_recompute_provisional", "open_deadline"]
+
+log = logging.getLogger(__name__)
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def deadlines_for(case):
+    ct = ContentType.objects.get_for_model(case)
+    return Deadline.objects.filter(content_type=ct, object_id=case.pk)
+
+
+def open_deadline(case, rule_id: str) -> Deadline | None:
+    return deadlines_for(case).filter(rule_id=rule_id, status__in=[Deadline.Status.OPEN, Deadline.Status.EXTENDED,
+                                                                   Deadline.Status.BREACHED]).first()
+
+
+def _alert_provisional(deadline: Deadline, years):
+    key = f"calendar-missing:{deadline.region_id}:{','.join(map(str, years))}"
+    SystemAlert.objects.get_or_create(key=key, defaults={
+        "code": "calendar_year_missing",
+        "message": _("Holidays for %(years)s are not loaded: deadlines into those years are computed on weekdays "
+                     "and marked provisional (first: %(case)s %(rule)s). Load the State Council's and the "
+                     "prefecture's holiday notices.") % {"years": ", ".join(map(str, years)),
+                                                          "case": deadline.case_number, "rule": deadline.rule_id}})
+    log.warning("provisional deadline %s %s: calendar years %s not loaded", deadline.case_number,
+                deadline.rule_id, years)
+
+
+@transaction.atomic
+def deadline_open(*, case, rule_id: str, anchor_date: dt.date, region_code: str, case_number: str) -> Deadline:
+    r = get_rule(rule_id, on=anchor_date)
+    result = compute_due(anchor_date, r.n, r.unit, region_code)
+    d = Deadline(content_type=ContentType.objects.get_for_model(case), object_id=case.pk, case_number=case_number,
+                 region_id=region_code, rule_id=r.rule_id, n=r.n, unit=r.unit, anchor_event=r.anchor_event,
+                 anchor_date=anchor_date, due_date=result.due, provisional=result.provisional, citation=r.citation)
+    d.full_clean()
+    d.save()
+    if result.provisional:
+        _alert_provisional(d, result.uncovered_years)
+    return d
+
+
+@transaction.atomic
+def deadline_close(*, case, rule_id: str, on: dt.date | None = None) -> Deadline | None:
+    """The act the deadline asks for was done on ``on``. Late acts keep the BREACHED status (met late)."""
+    d = open_deadline(case, rule_id)
+    if d is None:
+        return None
+    on = on or _today()
+    d.met_at = on
+    if d.status != Deadline.Status.BREACHED:
+        d.status = Deadline.Status.MET if on <= d.effective_due else Deadline.Status.BREACHED
+    d.save()
+    return d
+
+
+@transaction.atomic
+def deadline_waive(*, case, rule_id: str) -> Deadline | None:
+    d = open_deadline(case, rule_id)
+    if d is not None:
+        d.status = Deadline.Status.WAIVED
+        d.save()
+    return d
+
+
+@transaction.atomic
+def deadline_extend(*, case, rule_id: str, extension_rule_id: str) -> Deadline:
+    """Extend an open deadline by the extension rule, counted from the current due date (Reg. 17: +30 WD)."""
+    d = open_deadline(case, rule_id)
+    if d is None:
+        raise ValueError(f"no open deadline {rule_id}")
+    ext = get_rule(extension_rule_id, on=d.due_date)
+    result = compute_due(d.due_date, ext.n, ext.unit, d.region_id)
+    d.extended_to = result.due
+    d.status = Deadline.Status.EXTENDED
+    d.provisional = d.provisional or result.provisional
+    d.save()
+    if result.provisional:
+        _alert_provisional(d, result.uncovered_years)
+    return d
+
+
+def deadline_sweep(*, today: dt.date | None = None) -> int:
+    """Mark breached deadlines. One indexed query selects what is due; only those rows are touched (each saved
+    so that its history records the change)."""
+    today = today or _today()
+    from django.db.models import Q
+
+    due = Deadline.objects.filter(
+        Q(status=Deadline.Status.OPEN, due_date__lt=today)
+        | Q(status=Deadline.Status.EXTENDED, extended_to__lt=today))
+    n = 0
+    for d in due.iterator():
+        with transaction.atomic():
+            d.status = Deadline.Status.BREACHED
+            d.save(update_fields=["status"])
+            n += 1
+    return n
+
+
+def deadlines_recompute_provisional() -> int:
+    """After an administrator loads a year's holidays: recompute provisional open deadlines on the real calendar."""
+    n = 0
+    for d in Deadline.objects.filter(provisional=True, status__in=[Deadline.Status.OPEN, Deadline.Status.EXTENDED]):
+        with transaction.atomic():
+            result = compute_due(d.anchor_date, d.n, d.unit, d.region_id)
+            d.due_date, d.provisional = result.due, result.provisional
+            d.save()
+            n += 1
+    return n
