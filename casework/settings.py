@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / Redoc assets served from our own static files (no CDN)
     "guardian",
     "simple_history",
     "viewflow",
@@ -96,7 +97,8 @@ else:
             # IMMEDIATE: a write transaction takes the database lock when it begins, so two clerks pressing the
             # same button are serialised instead of one failing half-way with "database is locked".
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 30},
-            "TEST": {"NAME": os.environ.get("SQLITE_TEST_PATH") or None},
+            # A file, not memory: threads (live server, concurrency tests) then share it with real locking.
+            "TEST": {"NAME": os.environ.get("SQLITE_TEST_PATH") or str(VAR_DIR / f"test_casework_{os.getpid()}.sqlite3")},
         }
     }
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -136,6 +138,8 @@ RATELIMIT_USE_CACHE = "default"
 RATELIMIT_FAIL_OPEN = True
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 TRACKING_RATE = os.environ.get("TRACKING_RATE", "10/m")
+INTAKE_RATE = os.environ.get("INTAKE_RATE", "20/h")  # anonymous complaint submissions per IP (API)
+API_TOKEN_RATE = os.environ.get("API_TOKEN_RATE", "10/m")  # password guesses per IP at /api/v1/auth/token/
 
 # --- Auth, permissions ----------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -208,6 +212,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Complaint intake, tracking, cases and workflow tasks. See README.md.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-pass-2026")

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -199,6 +200,13 @@ class _RequestLike:
 
 
 def task_assign(*, user, task_id: int) -> Task:
+    try:
+        return _task_assign(user=user, task_id=task_id)
+    except FlowLockFailed:
+        raise Conflict({"__all__": [_("Someone else is working on this case right now. Reload and try again.")]})
+
+
+def _task_assign(*, user, task_id: int) -> Task:
     task = task_for_user(user, task_id)
     with acting(user), task.activation() as activation:
         task = activation.task
@@ -229,6 +237,13 @@ def StaffTaskComplaint(task) -> Complaint:
 
 def task_complete(*, user, task_id: int, data: dict) -> Complaint:
     """Validate ``data`` with the step's form, run the step's service, move the flow on. One transaction."""
+    try:
+        return _task_complete(user=user, task_id=task_id, data=data)
+    except FlowLockFailed:
+        raise Conflict({"__all__": [_("Someone else is working on this case right now. Reload and try again.")]})
+
+
+def _task_complete(*, user, task_id: int, data: dict) -> Complaint:
     task = task_for_user(user, task_id)
     name = task.flow_task.name
     if name not in SPECS:

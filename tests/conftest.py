@@ -16,3 +16,21 @@ def staff(db):
         "auditor": make_user("auditor", "auditor", "540000", perm="view_cases"),
         "sysadmin": make_user("sysadmin", "sysadmin", None, perm=None),
     }
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """PBKDF2 with a million rounds costs ~0.3 s per user; tests use a fast hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits live in the cache: every test starts with a clean one."""
+    from django.core.cache import cache
+
+    try:
+        cache.clear()
+    except Exception:  # a test that stops Redis on purpose must not fail here
+        pass
+    yield
