@@ -67,6 +67,7 @@ EVENT_TEXT = {
     "task_assigned": _l("Task taken"),
     "task_done": _l("Task completed"),
     "evidence_added": _l("Evidence added"),
+    "item_verified": _l("Arrears item verified"),
 }
 
 STAGES = {

@@ -74,7 +74,10 @@ CONFIG_MODELS = [("casework", "holiday"), ("casework", "calendarcoverage"), ("ca
 
 @receiver(post_migrate)
 def ensure_role_groups(sender, using="default", **kwargs):
-    if sender.name != "casework":
+    # post_migrate is sent once per app, and each app's permissions are created in its own turn: run again for
+    # every app that owns a configuration model, so that arrears' permissions (created after casework's turn) are
+    # granted too. Idempotent.
+    if sender.name not in {app for app, _ in CONFIG_MODELS}:
         return
     from django.contrib.auth.models import Group, Permission
 
@@ -85,3 +88,11 @@ def ensure_role_groups(sender, using="default", **kwargs):
         content_type__app_label__in={a for a, _ in CONFIG_MODELS},
         content_type__model__in={m for _, m in CONFIG_MODELS}).exclude(codename__startswith="delete_")
     sysadmin.permissions.add(*perms)
+    # After a flush (e.g. between transactional tests) the reference data loaded by migration 0002 is gone: load
+    # it again, so that a flushed database is still a working one.
+    from django.apps import apps as global_apps
+
+    if not global_apps.get_model("casework", "Region").objects.using(using).exists():
+        from .reference_data import load_all
+
+        load_all(global_apps.get_model)

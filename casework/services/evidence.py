@@ -44,7 +44,8 @@ def evidence_store(*, upload, complaint=None, draft=None, user=None, field: str 
         raise DomainError({field: [_("“%(name)s” is not a photo (JPEG, PNG, WebP, HEIC) or a PDF, whatever its "
                                      "name says. Nothing else was lost: the rest of your complaint is kept.")
                                    % {"name": name}]})
-    if complaint is not None and complaint.attachments.count() >= settings.EVIDENCE_MAX_FILES:
+    owner = complaint if complaint is not None else draft  # an unfinished online complaint has the same limit
+    if owner is not None and owner.attachments.count() >= settings.EVIDENCE_MAX_FILES:
         raise DomainError({field: [_("At most %(n)s files per case.") % {"n": settings.EVIDENCE_MAX_FILES}]})
     att = Attachment(complaint=complaint, draft=draft, original_name=name[:255], sha256=hashlib.sha256(data)
                      .hexdigest(), mime=mime, size=len(data), audience=audience, description=description[:255],
