@@ -185,7 +185,7 @@ def _merge(errors: dict, more: dict):
         errors.setdefault(k, []).extend(v)
 
 
-def complaint_intake(*, payload: dict, uploads=(), actor=None, channel: str | None = None,
+def complaint_intake(*, payload: dict, uploads=(), attachments=(), actor=None, channel: str | None = None,
                      received_at: dt.date | str | None = None, national_clue_id: str = "") -> SubmitResult:
     """A complaint with its evidence files, all or nothing: each file is checked and stored, then the complaint is
     submitted with them, in one transaction. A bad file (or a bad field) rejects the whole submission: every error
@@ -193,6 +193,7 @@ def complaint_intake(*, payload: dict, uploads=(), actor=None, channel: str | No
 
     Only intake officers record a channel other than online, a receipt date other than today and a national
     platform clue id (a complaint by phone, letter or in person, or a clue transferred from the national platform).
+    ``attachments`` are evidence files already stored (from a saved draft); ``uploads`` are new files.
     """
     errors: dict = {}
     staff_entry = has_role(actor, Role.INTAKE_OFFICER)
@@ -246,7 +247,7 @@ def complaint_intake(*, payload: dict, uploads=(), actor=None, channel: str | No
             if errors:
                 raise DomainError(errors)
             return complaint_submit(payload=payload, actor=user, channel=channel, received_at=received_at,
-                                    attachments=stored, national_clue_id=national_clue_id)
+                                    attachments=stored + list(attachments), national_clue_id=national_clue_id)
     except Exception:
         _delete_files(stored)
         raise

@@ -29,7 +29,9 @@ from ..selectors import tracking_view
 from ..services.config import MissingConfiguration, rule
 from ..services.evidence import evidence_store
 from ..services.inspection import complaint_resubmit
-from ..services.intake import STEP_FIELDS, check_access_code, complaint_submit, intake_validate, normalise_case_number
+from ..access import Role, has_role
+from ..services.case_actions import complaint_intake
+from ..services.intake import STEP_FIELDS, check_access_code, intake_validate, normalise_case_number
 from . import drafts
 from .forms import LAST_STEP, REVIEW_STEP, STEPS, ResubmitForm, TrackForm, bind_step, blank_row, error_summary, \
     read_step
@@ -170,13 +172,20 @@ def intake_step(request, step: int = 1):
     return _step_redirect(step + 1)
 
 
+def _is_intake_officer(request) -> bool:
+    return has_role(request.user, Role.INTAKE_OFFICER)
+
+
 def _review_context(request, draft, data, errors):
+    officer = _is_intake_officer(request)
     sections = [(s, [g for g in bind_step(s.number, data, {}) if g.fields or g.rows]) for s in STEPS.values()]
     return {"draft": draft, "sections": sections, "errors": error_summary(errors or {}, across_steps=True),
             "steps": STEPS.values(),
             "last_step": LAST_STEP, "reached": draft.step, "review": True,
             "attachments": list(draft.attachments.order_by("uploaded_at", "pk")),
-            "resume_url": request.build_absolute_uri(reverse("intake-resume", args=[draft.token]))}
+            "resume_url": request.build_absolute_uri(reverse("intake-resume", args=[draft.token])),
+            "officer": officer, "channels": Complaint.Channel.choices, "entry": {"channel": "phone_12333"},
+            "field_errors": errors or {}}
 
 
 @never_cache
@@ -193,11 +202,16 @@ def intake_review(request):
         except DomainError as e:
             errors = e.errors
         return render(request, "public/intake_review.html", _review_context(request, draft, data, errors))
+    officer = _is_intake_officer(request)
+    entry = {k: request.POST.get(k, "") for k in ("channel", "received_at", "national_clue_id")} if officer else {}
     try:
-        result = complaint_submit(payload=data, attachments=list(draft.attachments.all()))
+        # A worker online, or an intake officer registering a phone, letter or walk-in complaint: same rules.
+        result = complaint_intake(payload=data, attachments=list(draft.attachments.all()),
+                                  actor=request.user if officer else None, **entry)
     except DomainError as e:
-        return render(request, "public/intake_review.html", _review_context(request, draft, data, e.errors),
-                      status=400)
+        ctx = _review_context(request, draft, data, e.errors)
+        ctx["entry"] = entry
+        return render(request, "public/intake_review.html", ctx, status=400)
     except Exception:  # the database or the flow failed: the draft is untouched, say so plainly
         log.exception("complaint submit failed for draft %s", draft.pk)
         ctx = _review_context(request, draft, data, {})

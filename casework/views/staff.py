@@ -65,6 +65,7 @@ def home(request):
         "soon": cases.filter(is_overdue=False, next_due__gte=today,
                              next_due__lte=today + dt.timedelta(days=SOON_DAYS)).count(),
         "soon_days": SOON_DAYS, "today": today,
+        "can_register": has_role(user, Role.INTAKE_OFFICER),
     })
 
 

@@ -285,7 +285,7 @@ def test_a_failing_database_keeps_the_draft(client, monkeypatch):
 
     def broken(**kwargs):
         raise RuntimeError("database is down")
-    monkeypatch.setattr("casework.views.public.complaint_submit", broken)
+    monkeypatch.setattr("casework.services.case_actions.complaint_submit", broken)
     r = client.post(reverse("intake-review"), {"action": "submit"})
     assert r.status_code == 503 and 'role="alert"' in text(r) and "12333" in text(r)
     assert ComplaintDraft.objects.count() == 1 and not Complaint.objects.exists()
