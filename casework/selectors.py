@@ -143,6 +143,33 @@ def _diffs(records):
     return out
 
 
+def _labeller(model):
+    """Turn a field name and raw value into what a person reads: the field's verbose name, choice labels, and
+    user names instead of user ids."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    users: dict = {}
+
+    def label(field_name, value):
+        try:
+            field = model._meta.get_field(field_name)
+        except Exception:
+            return field_name, "" if value is None else str(value)
+        name = str(getattr(field, "verbose_name", field_name))
+        if value is None or value == "":
+            return name, ""
+        if getattr(field, "choices", None):
+            return name, str(dict(field.flatchoices).get(value, value))
+        if field.is_relation and field.related_model is User:
+            if value not in users:
+                users[value] = User.objects.filter(pk=value).values_list("username", flat=True).first() or value
+            return name, str(users[value])
+        return name, str(value)
+
+    return label
+
+
 def case_timeline(complaint) -> list[dict]:
     """Who did what and when, old → new values, workflow transitions included; oldest first."""
     entries = []
@@ -160,13 +187,14 @@ def case_timeline(complaint) -> list[dict]:
     ]
     for label, qs in sources:
         records = list(qs.select_related("history_user").order_by("history_date", "history_id"))
+        label_of = _labeller(qs.model.instance_type) if records else None
         for rec, changes in _diffs(records):
+            changes = [(*label_of(f, o)[:1], label_of(f, o)[1], label_of(f, n)[1]) for f, o, n in changes]
             entries.append({
                 "at": rec.history_date, "actor": rec.history_user.get_username() if rec.history_user else "",
                 "kind": "change", "object": str(label), "object_id": rec.id,
                 "action": {"+": _("created"), "~": _("changed"), "-": _("deleted")}[rec.history_type],
-                "changes": [{"field": f, "old": "" if o is None else str(o), "new": "" if n is None else str(n)}
-                            for f, o, n in changes],
+                "changes": [{"field": f, "old": o, "new": n} for f, o, n in changes],
                 "request_id": rec.request_id,
             })
     if complaint.process_id:

@@ -36,10 +36,21 @@ class TriageForm(forms.Form):
     note = forms.CharField(label=_l("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     correction_request = forms.CharField(label=_l("What must be corrected"), required=False,
                                          widget=forms.Textarea(attrs={"rows": 3}))
-    forward_region_code = forms.CharField(label=_l("Forward to region (code, within this system)"), required=False,
-                                          max_length=6)
+    forward_region_code = forms.ChoiceField(label=_l("Forward to region (within this system)"), required=False,
+                                            choices=())
     forwarded_to = forms.CharField(label=_l("Forward to department (outside this system)"), required=False,
                                    max_length=255)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["forward_region_code"].choices = region_choices()
+
+
+def region_choices():
+    from .models import Region
+
+    return [("", "—")] + [(r.code, f"{r.name_zh} {r.code}") for r in
+                          Region.objects.exclude(level=Region.Level.PROVINCE).order_by("code")]
 
 
 class InvestigateForm(forms.Form):
@@ -132,7 +143,7 @@ FIELD_TYPES = {forms.ChoiceField: "choice", forms.TypedChoiceField: "choice", fo
 
 def describe_fields(form_class) -> list[dict]:
     out = []
-    for name, field in form_class.base_fields.items():
+    for name, field in form_class().fields.items():
         kind = next((v for k, v in FIELD_TYPES.items() if type(field) is k), "string")
         d = {"name": name, "type": kind, "required": field.required, "label": str(field.label or name)}
         if hasattr(field, "choices"):
