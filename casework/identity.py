@@ -1,7 +1,17 @@
 """Identifiers and masking: resident ID numbers (GB 11643), unified social credit codes (GB 32100), phones.
 
-Checksums come from python-stdnum; this module adds the rules the spec layers on top (a real birth date not in the
-future, minimum age, region derivation) and the deterministic masks of spec §14.
+Check characters are computed with python-stdnum's ``calc_check_digit``; the format rules are the spec's own (§13),
+not ``stdnum``'s ``validate()``, which is stricter than the standards in two ways that reject real people and
+employers here:
+- ``stdnum.cn.ric.validate`` also requires that the address code existed in the holder's birth year. An ID number
+  keeps the code of the place where it was first issued, and Tibet's prefecture-level cities were renumbered in
+  2014-2017 (日喀则 5402xx from 2014, 那曲 5406xx from 2017, ...): someone born in 2000 whose number was issued
+  in Shigatse after 2014 holds a perfectly valid 540202-2000... number that stdnum rejects. Codes newer than
+  stdnum's table would be rejected too.
+- ``stdnum.cn.uscc.validate`` requires the first two characters to be digits, but GB 32100 allows letters there
+  (registration authority ``N`` for rural collective economic organisations, ``Y`` for others, ...).
+This module adds the rules the spec layers on top (a real birth date not in the future, minimum age, region
+derivation) and the deterministic masks of spec §14.
 """
 import datetime as dt
 import re
@@ -10,7 +20,6 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric, uscc
-from stdnum.exceptions import ValidationError as StdnumError
 
 __all__ = [
     "normalise_id_number", "validate_id_number", "IdInfo", "normalise_uscc", "validate_uscc", "UsccInfo",
@@ -18,6 +27,8 @@ __all__ = [
 ]
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+# GB 32100 (spec §13.1): authority and type from the 31-character set, 6-digit region, 10 more characters.
+USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 
 
 @dataclass(frozen=True)
@@ -45,9 +56,7 @@ def validate_id_number(value: str, *, today: dt.date | None = None) -> IdInfo:
     today = today or dt.date.today()
     if birth > today:
         raise ValidationError(_("The birth date inside this ID number is in the future."), code="id_birth_future")
-    try:
-        ric.validate(number)
-    except StdnumError:
+    if ric.calc_check_digit(number) != number[17]:
         raise ValidationError(
             _("This ID number's check digit is wrong. Please check each digit against the ID card."),
             code="id_checksum")
@@ -72,9 +81,7 @@ def validate_uscc(value: str) -> UsccInfo:
     code = normalise_uscc(value)
     if len(code) != 18:
         raise ValidationError(_("A unified social credit code has 18 characters."), code="uscc_length")
-    try:
-        uscc.validate(code)
-    except StdnumError:
+    if not USCC_RE.match(code) or uscc.calc_check_digit(code) != code[17]:
         raise ValidationError(
             _("This unified social credit code is not valid (its check character does not match)."),
             code="uscc_invalid")

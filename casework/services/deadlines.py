@@ -16,6 +16,8 @@ __all__ = ["deadline_open", "deadline_close", "deadline_extend", "deadline_waive
 
 log = logging.getLogger(__name__)
 
+ALERT_KEY_PREFIX = "calendar-missing:"
+
 
 def _today() -> dt.date:
     return timezone.localdate()
@@ -32,13 +34,17 @@ def open_deadline(case, rule_id: str) -> Deadline | None:
 
 
 def _alert_provisional(deadline: Deadline, years):
-    key = f"calendar-missing:{deadline.region_id}:{','.join(map(str, years))}"
-    SystemAlert.objects.get_or_create(key=key, defaults={
+    key = f"{ALERT_KEY_PREFIX}{deadline.region_id}:{','.join(map(str, years))}"
+    alert, created = SystemAlert.objects.get_or_create(key=key, defaults={
         "code": "calendar_year_missing",
         "message": _("Holidays for %(years)s are not loaded: deadlines into those years are computed on weekdays "
                      "and marked provisional (first: %(case)s %(rule)s). Load the State Council's and the "
                      "prefecture's holiday notices.") % {"years": ", ".join(map(str, years)),
                                                           "case": deadline.case_number, "rule": deadline.rule_id}})
+    if not created and alert.resolved_at is not None:
+        # Marked resolved, yet the years are still missing: the alert must show again.
+        alert.resolved_at = None
+        alert.save(update_fields=["resolved_at"])
     log.warning("provisional deadline %s %s: calendar years %s not loaded", deadline.case_number,
                 deadline.rule_id, years)
 
@@ -97,18 +103,28 @@ def deadline_extend(*, case, rule_id: str, extension_rule_id: str) -> Deadline:
     return d
 
 
-def deadline_sweep(*, today: dt.date | None = None) -> int:
-    """Mark breached deadlines. One indexed query selects what is due; only those rows are touched (each saved
-    so that its history records the change)."""
-    today = today or _today()
+def _past_due_q(today: dt.date):
     from django.db.models import Q
 
-    due = Deadline.objects.filter(
-        Q(status=Deadline.Status.OPEN, due_date__lt=today)
-        | Q(status=Deadline.Status.EXTENDED, extended_to__lt=today))
+    return (Q(status=Deadline.Status.OPEN, due_date__lt=today)
+            | Q(status=Deadline.Status.EXTENDED, extended_to__lt=today))
+
+
+def _past_due_ids(today: dt.date) -> list[int]:
+    return list(Deadline.objects.filter(_past_due_q(today)).values_list("pk", flat=True))
+
+
+def deadline_sweep(*, today: dt.date | None = None) -> int:
+    """Mark breached deadlines. One indexed query selects what is due; only those rows are touched, each locked and
+    re-checked first (a clerk may have met or waived it since the selection: a stale write would turn MET back
+    into BREACHED) and saved so that its history records the change. Idempotent."""
+    today = today or _today()
     n = 0
-    for d in due.iterator():
+    for pk in _past_due_ids(today):
         with transaction.atomic():
+            d = Deadline.objects.select_for_update().filter(_past_due_q(today), pk=pk).first()
+            if d is None:
+                continue
             d.status = Deadline.Status.BREACHED
             d.save(update_fields=["status"])
             n += 1
@@ -116,12 +132,34 @@ def deadline_sweep(*, today: dt.date | None = None) -> int:
 
 
 def deadlines_recompute_provisional() -> int:
-    """After an administrator loads a year's holidays: recompute provisional open deadlines on the real calendar."""
+    """After an administrator loads a year's holidays: recompute provisional open deadlines on the real calendar,
+    and resolve the missing-calendar alerts whose years are now all loaded.
+
+    An extended deadline keeps its flag while its extension still needs recounting: the extension's own rule is
+    not stored on the deadline, so its end cannot be recounted here (it is listed as provisional, not passed off
+    as final)."""
     n = 0
-    for d in Deadline.objects.filter(provisional=True, status__in=[Deadline.Status.OPEN, Deadline.Status.EXTENDED]):
+    live = [Deadline.Status.OPEN, Deadline.Status.EXTENDED]
+    for pk in list(Deadline.objects.filter(provisional=True, status__in=live).values_list("pk", flat=True)):
         with transaction.atomic():
+            d = Deadline.objects.select_for_update().filter(pk=pk, provisional=True, status__in=live).first()
+            if d is None:  # met, waived or recomputed since the selection
+                continue
             result = compute_due(d.anchor_date, d.n, d.unit, d.region_id)
-            d.due_date, d.provisional = result.due, result.provisional
-            d.save()
+            d.due_date = result.due
+            d.provisional = result.provisional or d.extended_to is not None
+            d.save(update_fields=["due_date", "provisional"])
             n += 1
+    _resolve_covered_alerts()
     return n
+
+
+def _resolve_covered_alerts():
+    from ..models import CalendarCoverage
+
+    covered = set(CalendarCoverage.objects.filter(region__isnull=True).values_list("year", flat=True))
+    for alert in SystemAlert.objects.filter(key__startswith=ALERT_KEY_PREFIX, resolved_at__isnull=True):
+        years = {int(y) for y in alert.key.rsplit(":", 1)[-1].split(",") if y.isdigit()}
+        if years and years <= covered:
+            alert.resolved_at = timezone.now()
+            alert.save(update_fields=["resolved_at"])
