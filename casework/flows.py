@@ -105,7 +105,6 @@ class InspectionFlow(flow.Flow):
         .Next(this.end)
     end = flow.End()
 
-    def start_process(self, activation, complaint):
-        activation.process.artifact = complaint
-        activation.process.data = {"case_number": complaint.case_number}
+    def start_process(self, activation):
+        """Started by casework.services.intake.complaint_submit, which then links the complaint (the artifact)."""
         return activation.process

@@ -97,7 +97,10 @@ else:
             "NAME": os.environ.get("SQLITE_PATH", str(VAR_DIR / "casework.sqlite3")),
             # IMMEDIATE: a write transaction takes the database lock when it begins, so two clerks pressing the
             # same button are serialised instead of one failing half-way with "database is locked".
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 30},
+            # WAL: readers never wait for the writer; synchronous=NORMAL is crash-safe in WAL mode (a power cut
+            # may lose the last commits, never corrupt the file). Production runs PostgreSQL.
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 30,
+                        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
             # A file, not memory: threads (live server, concurrency tests) then share it with real locking.
             "TEST": {"NAME": os.environ.get("SQLITE_TEST_PATH") or str(VAR_DIR / f"test_casework_{os.getpid()}.sqlite3")},
         }
@@ -112,9 +115,10 @@ if REDIS_URL:
                           "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
     CELERY_BROKER_URL = REDIS_URL
 else:
-    # A database cache is shared by every web process on the machine, which a per-process cache is not: the
-    # tracking rate limit must hold across gunicorn workers.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "casework_cache"}}
+    # A file cache is shared by every web process on the machine, which a per-process cache is not (the rate
+    # limits must hold across gunicorn workers), and it costs no database write transaction per request.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": os.environ.get("CACHE_DIR", str(VAR_DIR / "cache"))}}
     CELERY_BROKER_DIR = Path(os.environ.get("CELERY_BROKER_DIR", VAR_DIR / "broker"))
     CELERY_BROKER_URL = "filesystem://"
     for _sub in ("out", "processed", "control"):

@@ -1,6 +1,31 @@
+import os
+import tempfile
+
 import pytest
 
 from tests.factories import make_user
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_cache(worker_id="master"):
+    """Each pytest process gets its own cache (rate-limit counters), so that parallel workers (and parallel test
+    runs on one machine) never clear or count each other's: a Redis database of its own when REDIS_URL is set,
+    otherwise a file cache in a temporary folder."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw-1")
+    index = int(worker[2:]) + 2 if worker[2:].lstrip("-").isdigit() else 1
+    if os.environ.get("REDIS_URL"):
+        base = os.environ["REDIS_URL"].rsplit("/", 1)[0]
+        caches = {"default": {**settings.CACHES["default"], "LOCATION": f"{base}/{min(index, 15)}"}}
+    else:
+        caches = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                              "LOCATION": tempfile.mkdtemp(prefix="casework-test-cache-")}}
+    override = override_settings(CACHES=caches)
+    override.enable()
+    yield
+    override.disable()
 
 
 @pytest.fixture

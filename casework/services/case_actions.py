@@ -230,8 +230,9 @@ def complaint_intake(*, payload: dict, uploads=(), attachments=(), actor=None, c
         errors.setdefault("evidence", []).append(_("At most %(n)s files per case.")
                                                  % {"n": settings.EVIDENCE_MAX_FILES})
         uploads = []
+    cleaned = None
     try:
-        intake_validate(payload)
+        cleaned = intake_validate(payload)
     except DomainError as e:
         _merge(errors, e.errors)
 
@@ -247,7 +248,8 @@ def complaint_intake(*, payload: dict, uploads=(), attachments=(), actor=None, c
             if errors:
                 raise DomainError(errors)
             return complaint_submit(payload=payload, actor=user, channel=channel, received_at=received_at,
-                                    attachments=stored + list(attachments), national_clue_id=national_clue_id)
+                                    attachments=stored + list(attachments), national_clue_id=national_clue_id,
+                                    cleaned=cleaned)
     except Exception:
         _delete_files(stored)
         raise

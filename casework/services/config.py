@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ..errors import DomainError
 from ..models import DeadlineRule, LegalParameter
 
-__all__ = ["param", "rule", "MissingConfiguration"]
+__all__ = ["param", "params", "rule", "MissingConfiguration"]
 
 
 class MissingConfiguration(DomainError):
@@ -28,6 +28,20 @@ def param(key: str, *, on: dt.date | None = None, region_code: str | None = None
         raise MissingConfiguration(_("Configuration missing: legal parameter %(key)s for %(date)s. "
                                      "An administrator must add it.") % {"key": key, "date": on})
     return general[0].decimal
+
+
+def params(*keys: str, on: dt.date | None = None) -> dict[str, Decimal]:
+    """Several general (not region-specific) legal parameters in one query."""
+    on = on or dt.date.today()
+    found: dict[str, Decimal] = {}
+    for row in (LegalParameter.objects.filter(key__in=keys, region__isnull=True, effective_from__lte=on)
+                .order_by("key", "-effective_from")):
+        found.setdefault(row.key, row.decimal)
+    missing = [k for k in keys if k not in found]
+    if missing:
+        raise MissingConfiguration(_("Configuration missing: legal parameter %(key)s for %(date)s. "
+                                     "An administrator must add it.") % {"key": ", ".join(missing), "date": on})
+    return found
 
 
 def rule(rule_id: str, *, on: dt.date | None = None) -> DeadlineRule:

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Deadline, SystemAlert
+from ..models import Deadline, SystemAlert, clean_local
 from .clock import compute_due
 from .config import rule as get_rule
 
@@ -49,14 +49,14 @@ def _alert_provisional(deadline: Deadline, years):
                 deadline.rule_id, years)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def deadline_open(*, case, rule_id: str, anchor_date: dt.date, region_code: str, case_number: str) -> Deadline:
     r = get_rule(rule_id, on=anchor_date)
     result = compute_due(anchor_date, r.n, r.unit, region_code)
     d = Deadline(content_type=ContentType.objects.get_for_model(case), object_id=case.pk, case_number=case_number,
                  region_id=region_code, rule_id=r.rule_id, n=r.n, unit=r.unit, anchor_event=r.anchor_event,
                  anchor_date=anchor_date, due_date=result.due, provisional=result.provisional, citation=r.citation)
-    d.full_clean()
+    clean_local(d)
     d.save()
     if result.provisional:
         _alert_provisional(d, result.uncovered_years)

@@ -22,9 +22,10 @@ from ..audit import acting
 from ..errors import DomainError
 from ..fields import pii_hash
 from ..identity import validate_id_number, validate_phone, validate_uscc
+from ..models import clean_local
 from ..models import (Attachment, CaseEvent, CaseNumberSequence, Complaint, ComplaintState, Employer, Language,
                       Person, Region, Representative)
-from .config import param
+from .config import params
 from .deadlines import deadline_open
 
 __all__ = ["intake_validate", "complaint_submit", "SubmitResult", "normalise_case_number", "check_access_code",
@@ -168,9 +169,10 @@ def intake_validate(payload: dict, *, fields: list[str] | None = None) -> dict:
     out["kind"] = _choice(errors, "kind", payload.get("kind"), Complaint.Kind.choices) if wanted("kind") \
         else _s(payload.get("kind")) or Complaint.Kind.COMPLAINT
     is_report = out["kind"] == Complaint.Kind.REPORT
-    min_age = int(param("intake.min_worker_age", on=today))
-    max_amount = param("intake.max_item_amount", on=today)
-    max_reps = int(param("intake.max_representatives", on=today))
+    limits = params("intake.min_worker_age", "intake.max_item_amount", "intake.max_representatives", on=today)
+    min_age = int(limits["intake.min_worker_age"])
+    max_amount = limits["intake.max_item_amount"]
+    max_reps = int(limits["intake.max_representatives"])
     vs_raw = payload.get("violation_start")
     try:
         age_on = dt.date.fromisoformat(_s(vs_raw)) if _s(vs_raw) else today
@@ -360,50 +362,62 @@ class SubmitResult:
     acceptance_due: dt.date
 
 
+def _assign_changes(obj, values: dict) -> bool:
+    changed = False
+    for field, value in values.items():
+        if getattr(obj, field) != value:
+            setattr(obj, field, value)
+            changed = True
+    return changed
+
+
 def _person_get_or_create(p: dict, *, region_code: str | None = None) -> Person:
+    """The person with this ID number (keyed hash), updated with what was given; saved only if something changed
+    (an unchanged person writes no history row)."""
     h = pii_hash(p["id_number"]) if p.get("id_number") else ""
     person = Person.objects.filter(id_number_hash=h).first() if h else None
-    if person is None:
+    is_new = person is None
+    if is_new:
         person = Person(id_number_hash=h)
+    values = {}
     if p.get("name"):
-        person.name = p["name"]
+        values["name"] = p["name"]
     if p.get("id_number"):
-        person.id_number = p["id_number"]
-        person.birth_date = p.get("birth_date")
-        person.gender = p.get("gender", "")
+        values.update(id_number=p["id_number"], birth_date=p.get("birth_date"), gender=p.get("gender", ""))
     if p.get("phone"):
-        person.phone = p["phone"]
-        person.phone_hash = pii_hash(p["phone"])
+        values.update(phone=p["phone"], phone_hash=pii_hash(p["phone"]))
     if p.get("address"):
-        person.address = p["address"]
+        values["address"] = p["address"]
     if p.get("preferred_language"):
-        person.preferred_language = p["preferred_language"]
+        values["preferred_language"] = p["preferred_language"]
     if region_code and person.region_id is None:
-        person.region_id = region_code
-    person.full_clean()
-    person.save()
+        values["region_id"] = region_code
+    if _assign_changes(person, values) or is_new:
+        clean_local(person)
+        person.save()
     return person
 
 
 def _employer_get_or_create(e: dict) -> Employer:
     employer = Employer.objects.filter(uscc=e["uscc"]).first() if e["uscc"] else None
-    if employer is None:
+    is_new = employer is None
+    if is_new:
         employer = Employer(name=e["name"], uscc=e["uscc"] or None)
         if e["uscc"]:
             employer.registration_region_code = e["uscc"][2:8]
-    for f in ("address", "legal_rep_name"):
-        if e.get(f) and not getattr(employer, f):
-            setattr(employer, f, e[f])
-    employer.full_clean()
-    employer.save()
+    values = {f: e[f] for f in ("address", "legal_rep_name") if e.get(f) and not getattr(employer, f)}
+    if _assign_changes(employer, values) or is_new:
+        clean_local(employer)
+        employer.save()
     return employer
 
 
 def complaint_submit(*, payload: dict, actor=None, channel: str = Complaint.Channel.ONLINE,
                      received_at: dt.date | None = None, attachments: list[Attachment] | None = None,
-                     national_clue_id: str = "") -> SubmitResult:
-    """Save a complaint from ``payload`` (see intake_validate) and start the inspection track."""
-    data = intake_validate(payload)
+                     national_clue_id: str = "", cleaned: dict | None = None) -> SubmitResult:
+    """Save a complaint from ``payload`` (see intake_validate) and start the inspection track. A caller that has
+    just validated the payload passes the result as ``cleaned`` so the rules do not run twice."""
+    data = cleaned if cleaned is not None else intake_validate(payload)
     if channel not in Complaint.Channel.values:
         raise DomainError({"channel": [_("Choose one of the listed options.")]})
     received_at = received_at or _today()
@@ -415,7 +429,11 @@ def complaint_submit(*, payload: dict, actor=None, channel: str = Complaint.Chan
             employer.is_construction = True
             employer.save()
         access_code = _new_access_code()
-        complaint = Complaint(
+        from ..flows import InspectionFlow
+
+        # The process first, so that the complaint is written once with its process (one history row, not two).
+        process = InspectionFlow.start.run()
+        complaint = Complaint(process=process,
             case_number=_next_case_number(received_at.year, data["region_code"]),
             access_code_hash=access_code_hash(access_code),
             kind=data["kind"], channel=channel, national_clue_id=national_clue_id,
@@ -432,7 +450,7 @@ def complaint_submit(*, payload: dict, actor=None, channel: str = Complaint.Chan
             facts=data["facts"], requests=data.get("requests", ""), received_at=received_at,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        complaint.full_clean()
+        clean_local(complaint)
         complaint.save()
         for rep in data.get("representatives", []):
             Representative.objects.create(complaint=complaint, person=_person_get_or_create(rep))
@@ -444,7 +462,7 @@ def complaint_submit(*, payload: dict, actor=None, channel: str = Complaint.Chan
             line = ArrearsLineItem(complaint=complaint, worker=worker, category=item["category"],
                                    period_start=item["period_start"], period_end=item["period_end"],
                                    amount_claimed=item["amount_claimed"])
-            line.full_clean()
+            clean_local(line)
             line.save()
         for att in attachments or []:
             att.complaint = complaint
@@ -452,10 +470,12 @@ def complaint_submit(*, payload: dict, actor=None, channel: str = Complaint.Chan
             att.save()
         deadline = deadline_open(case=complaint, rule_id="INSP-ACCEPT", anchor_date=received_at,
                                  region_code=complaint.handling_region_id, case_number=complaint.case_number)
-        CaseEvent.objects.create(complaint=complaint, code="received", public=True, actor=complaint.created_by,
-                                 detail={"channel": channel, "acceptance_due": deadline.due_date.isoformat()})
-        from ..flows import InspectionFlow
+        from ..audit import current
 
-        complaint.process = InspectionFlow.start.run(complaint=complaint)
-        complaint.save(update_fields=["process"])
+        CaseEvent.objects.create(complaint=complaint, code="received", public=True, actor=complaint.created_by,
+                                 detail={"channel": channel, "acceptance_due": deadline.due_date.isoformat()},
+                                 request_id=current().request_id)
+        process.artifact = complaint
+        process.data = {"case_number": complaint.case_number}
+        process.save(update_fields=["artifact_content_type", "artifact_object_id", "data"])
     return SubmitResult(complaint=complaint, access_code=access_code, acceptance_due=deadline.due_date)
