@@ -49,7 +49,7 @@ def _alert_provisional(deadline: Deadline, years):
                 deadline.rule_id, years)
 
 
-@transaction.atomic(savepoint=False)
+@transaction.atomic
 def deadline_open(*, case, rule_id: str, anchor_date: dt.date, region_code: str, case_number: str) -> Deadline:
     r = get_rule(rule_id, on=anchor_date)
     result = compute_due(anchor_date, r.n, r.unit, region_code)
