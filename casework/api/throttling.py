@@ -9,7 +9,7 @@ import re
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django_ratelimit.core import is_ratelimited
+from ..ratelimits import limited
 
 from .errors import RateLimited
 
@@ -29,6 +29,6 @@ def enforce_rate(request, *, group: str, setting: str, default: str) -> None:
     """Count this request against ``group``'s per-IP budget; raise RateLimited (429) when it is spent."""
     rate = getattr(settings, setting, None) or default
     django_request = getattr(request, "_request", request)
-    if is_ratelimited(django_request, group=group, key="ip", rate=rate, increment=True):
+    if limited(django_request, group=group, rate=rate):
         raise RateLimited({"__all__": [_("Too many requests from your network address. Please wait a while and "
                                          "try again, or call 12333.")]}, retry_after=_period_seconds(rate))

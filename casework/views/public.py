@@ -21,7 +21,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.decorators import ratelimit
 
 from ..errors import DomainError
 from ..models import Complaint, ComplaintState, Language
@@ -30,6 +29,7 @@ from ..services.config import MissingConfiguration, rule
 from ..services.evidence import evidence_store
 from ..services.inspection import complaint_resubmit
 from ..access import Role, has_role
+from ..ratelimits import limited
 from ..services.case_actions import complaint_intake
 from ..services.intake import STEP_FIELDS, check_access_code, intake_validate, normalise_case_number
 from . import drafts
@@ -259,11 +259,11 @@ def _tracking_rate(group, request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=_tracking_rate, method="POST", block=False)
 def track(request):
-    # block=False and an explicit check, so the answer is a friendly 429 page rather than the generic 403 that
-    # django-ratelimit's exception would become.
-    if getattr(request, "limited", False):
+    # An explicit check, so the answer is a friendly 429 page rather than the generic 403 of django-ratelimit's
+    # decorator; a cache outage does not block tracking (casework.ratelimits).
+    if request.method == "POST" and limited(request, group="casework.views.public.track",
+                                            rate=_tracking_rate(None, request)):
         return render(request, "public/too_many.html", status=429)
     form = TrackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
