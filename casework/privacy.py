@@ -3,7 +3,7 @@
 from .access import sees_pii
 from .identity import mask_id_for_employer, mask_id_public, mask_name, mask_phone
 
-__all__ = ["person_view", "PUBLIC_PERSON_FIELDS"]
+__all__ = ["person_view", "PUBLIC_PERSON_FIELDS", "pii_access_record"]
 
 PUBLIC_PERSON_FIELDS = ()  # the public sees no person data of a complaint at all
 
@@ -28,3 +28,13 @@ def person_view(person, *, viewer, complaint=None, informant: bool = False) -> d
 def mask_for_employer(person) -> dict:
     """What a document served on the employer shows of a worker (spec §14)."""
     return {"name": person.name, "id_number": mask_id_for_employer(person.id_number), "phone": mask_phone(person.phone)}
+
+
+def pii_access_record(*, user, complaint, what: str, detail: str = "") -> None:
+    """Log that ``user`` saw unmasked personal data of ``complaint`` (or downloaded its evidence)."""
+    from .audit import current
+    from .models import PiiAccess
+
+    ctx = current()
+    PiiAccess.objects.create(user=user, complaint=complaint, what=what, detail=detail[:255],
+                             request_id=ctx.request_id if ctx else "")

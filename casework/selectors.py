@@ -212,6 +212,10 @@ def case_timeline(complaint) -> list[dict]:
         entries.append({"at": e.at, "actor": e.actor.get_username() if e.actor else "", "kind": "event",
                         "object": str(EVENT_TEXT.get(e.code, e.code)), "object_id": e.pk, "action": e.code,
                         "changes": [], "request_id": e.request_id})
+    for a in complaint.pii_accesses.select_related("user"):
+        entries.append({"at": a.at, "actor": a.user.get_username(), "kind": "access",
+                        "object": str(a.get_what_display()), "object_id": a.pk, "action": a.what,
+                        "changes": [], "request_id": a.request_id})
     entries.sort(key=lambda x: (x["at"], x["kind"] != "event"))
     return entries
 

@@ -28,7 +28,7 @@ def stamp_history(sender, instance, history_instance, **kwargs):
 def history_tables() -> list[str]:
     tables = [m._meta.db_table for m in apps.get_models() if m.__name__.startswith("Historical")
               and hasattr(m, "history_id")]
-    tables.append("casework_caseevent")
+    tables += ["casework_caseevent", "casework_piiaccess"]
     return sorted(set(tables))
 
 

@@ -20,7 +20,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..access import Role, has_role
+from ..access import Role, has_role, sees_pii
+from ..privacy import pii_access_record
 from ..audit import acting
 from ..errors import DomainError, NotAllowed
 from ..models import Complaint, ComplaintState
@@ -209,6 +210,8 @@ class CaseDetailView(APIView):
     def get(self, request, case_number):
         complaint = _case(request, case_number)
         data = s.CaseDetailSerializer(complaint, context={"request": request, "complaint": complaint}).data
+        if sees_pii(request.user, complaint):
+            pii_access_record(user=request.user, complaint=complaint, what="case_api")
         response = Response(data)
         add_never_cache_headers(response)
         return response

@@ -13,6 +13,7 @@ from .reference import Region
 __all__ = [
     "Complaint", "ComplaintState", "Representative", "ComplaintDraft", "Attachment", "InspectionRecord",
     "ExtensionRequest", "InspectionDocument", "StatementDefence", "CaseEvent", "CaseNumberSequence", "SystemAlert",
+    "PiiAccess",
 ]
 
 
@@ -340,3 +341,33 @@ class SystemAlert(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class PiiAccess(models.Model):
+    """Who saw unmasked personal data (or downloaded evidence) of which case, when (spec §12: every read of
+    decrypted personal data is logged). Append-only like history."""
+
+    class What(models.TextChoices):
+        CASE_PAGE = "case_page", _("case page with full personal data")
+        CASE_API = "case_api", _("case detail through the API with full personal data")
+        EVIDENCE = "evidence", _("evidence file downloaded")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="pii_accesses")
+    what = models.CharField(max_length=16, choices=What.choices)
+    detail = models.CharField(max_length=255, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    request_id = models.CharField(max_length=36, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("personal-data access")
+        verbose_name_plural = _("personal-data accesses")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("the personal-data access log is append-only")
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("the personal-data access log is append-only")

@@ -23,7 +23,8 @@ from viewflow.workflow.status import STATUS
 
 from arrears.services import complaint_totals
 
-from ..access import Role, can_view_complaint, has_role
+from ..access import Role, can_view_complaint, has_role, sees_pii
+from ..privacy import pii_access_record
 from ..errors import Conflict, DomainError, NotAllowed
 from ..models import Attachment, SystemAlert
 from ..privacy import person_view
@@ -242,6 +243,8 @@ def case_detail(request, case_number: str):
     except NotAllowed:
         raise Http404
     items = _item_rows(user, complaint)
+    if request.method == "GET" and sees_pii(user, complaint):
+        pii_access_record(user=user, complaint=complaint, what="case_page")
     action = request.POST.get("action") if request.method == "POST" else None
     if action is not None and action not in ACTIONS:
         raise Http404
@@ -312,6 +315,7 @@ def evidence_download(request, attachment_id: int):
         handle = att.file.open("rb")
     except (FileNotFoundError, OSError):
         raise Http404
+    pii_access_record(user=user, complaint=att.complaint, what="evidence", detail=f"attachment {att.pk}")
     response = FileResponse(handle, as_attachment=True, filename=att.original_name, content_type=att.mime)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
