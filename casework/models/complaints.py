@@ -103,7 +103,7 @@ class Complaint(AuditedModel, TimeStamped):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("registered by"))
     process = models.OneToOneField("viewflow.Process", on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="complaint")
+                                   related_name="complaint", verbose_name=_("workflow process"))
 
     # triage
     triage_note = models.TextField(_("triage note"), blank=True)

@@ -27,19 +27,20 @@ class Deadline(AuditedModel):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("calendar region"))
 
     rule_id = models.CharField(_("rule"), max_length=64)
-    n = models.PositiveIntegerField()
-    unit = models.CharField(max_length=5, choices=TimeUnit.choices)
-    anchor_event = models.CharField(max_length=64)
-    anchor_date = models.DateField()
+    n = models.PositiveIntegerField(_("number"))
+    unit = models.CharField(_("unit"), max_length=5, choices=TimeUnit.choices)
+    anchor_event = models.CharField(_("anchor event"), max_length=64)
+    anchor_date = models.DateField(_("anchor date"))
     due_date = models.DateField(_("due date"), db_index=True)
     extended_to = models.DateField(_("extended to"), null=True, blank=True)
-    paused_days = models.PositiveIntegerField(default=0)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    paused_days = models.PositiveIntegerField(_("days paused"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN,
+                              db_index=True)
     provisional = models.BooleanField(_("provisional"), default=False,
                                       help_text=_("computed on plain weekdays: a year's holidays are not loaded"))
-    citation = models.CharField(max_length=255)
-    met_at = models.DateField(null=True, blank=True)
-    reminded_at = models.DateField(null=True, blank=True)
+    citation = models.CharField(_("citation"), max_length=255)
+    met_at = models.DateField(_("met on"), null=True, blank=True)
+    reminded_at = models.DateField(_("reminded on"), null=True, blank=True)
 
     class Meta:
         ordering = ["due_date", "id"]
