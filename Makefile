@@ -18,6 +18,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 venv: $(STAMP)
 
 migrate: venv
+	$(BIN)/python manage.py createdb_if_missing
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v0 || true
