@@ -59,3 +59,25 @@ def _clear_cache():
     except Exception:  # a test that stops Redis on purpose must not fail here
         pass
     yield
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Evidence files of every test go to a folder of that test only (never to var/private)."""
+    root = tmp_path / "private"
+    root.mkdir(exist_ok=True)
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(root)}}}
+    return root
+
+
+@pytest.fixture
+def media(private_media):
+    return private_media
+
+
+@pytest.fixture(autouse=True)
+def _outbox_not_enqueued(settings):
+    """Messages written by the services stay in the outbox (no broker in unit tests); tests drain it with
+    notifications.outbox.drain. The fault tests with real workers (tests/notifications) turn this back on."""
+    settings.NOTIFY_ENQUEUE = False

@@ -1,5 +1,7 @@
 """Test data in one place: users per role and region, and complaints at any step of the inspection track."""
 import datetime as dt
+import struct
+import zlib
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -8,7 +10,7 @@ from guardian.shortcuts import assign_perm
 from casework.management.commands.seed_demo import demo_payload
 from casework.models import Region
 
-__all__ = ["make_user", "payload", "submit", "advance", "VALID_ID", "VALID_ID_X", "VALID_USCC"]
+__all__ = ["make_user", "payload", "submit", "advance", "png_bytes", "VALID_ID", "VALID_ID_X", "VALID_USCC"]
 
 VALID_ID = "540102199001011233"
 VALID_ID_X = "11010519491231002X"
@@ -78,3 +80,11 @@ def advance(complaint, to: str, *, inspector, inspector_b, head, today=None):
                                                    "payment_deadline": (today + dt.timedelta(days=15)).isoformat()})
     complaint.refresh_from_db()
     return complaint
+
+
+def png_bytes() -> bytes:
+    """A real 1x1 PNG (evidence uploads are checked by content)."""
+    def chunk(tag, data):
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))

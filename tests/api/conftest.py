@@ -15,16 +15,6 @@ def api_cache(db):
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    """Evidence goes to a folder of this test only."""
-    root = tmp_path / "private"
-    root.mkdir()
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(root)}}}
-    return root
-
-
 def make_client(user=None, language="en") -> APIClient:
     """A client speaking ``language`` (messages are asserted in English), with ``user``'s token if given."""
     client = APIClient(HTTP_ACCEPT_LANGUAGE=language)

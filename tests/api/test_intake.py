@@ -2,8 +2,6 @@
 evidence uploads that are all or nothing."""
 import datetime as dt
 import json
-import struct
-import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,20 +9,11 @@ from django.utils import timezone
 
 from casework.models import Attachment, Complaint
 from tests.api.conftest import make_client
-from tests.factories import VALID_ID, payload
+from tests.factories import png_bytes, VALID_ID, payload
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/complaints/"
-
-
-def png_bytes() -> bytes:
-    """A real 1x1 PNG."""
-    def chunk(tag, data):
-        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
-    raw = b"\x00\xff\x00\x00"
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"

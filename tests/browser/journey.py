@@ -11,7 +11,8 @@ from contextlib import contextmanager
 from django.utils import translation
 from django.utils.translation import gettext
 
-from tests.casework.test_pages_public import STEP1, STEP2, STEP3, STEP4, STEP5, png_bytes
+from tests.casework.test_pages_public import STEP1, STEP2, STEP3, STEP4, STEP5
+from tests.factories import png_bytes
 
 __all__ = ["T", "label", "fill_step", "fill_steps", "press_continue", "tap", "wait_for_errors", "assert_no_hscroll",
            "assert_touch_sized", "digits", "staff_page", "login", "axe_check", "write_png",

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from casework.models import Complaint
-from tests.casework.test_pages_public import fill_to, private_media  # noqa: F401  (fixture)
+from tests.casework.test_pages_public import fill_to
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,6 @@ receipt, tracking (same answer for a wrong code and an unknown case, rate limite
 language of a shared link, and that no public page shows the complainant's personal data."""
 import datetime as dt
 import re
-import struct
-import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,7 +11,7 @@ from django.urls import reverse
 
 from casework.models import Attachment, CaseEvent, Complaint, ComplaintDraft, ComplaintState as S
 from casework.services.intake import _luhn_digit
-from tests.factories import VALID_ID, VALID_USCC, complete, submit
+from tests.factories import png_bytes, VALID_ID, VALID_USCC, complete, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -23,21 +21,6 @@ TODAY = dt.date.today()
 
 def d(days_ago: int) -> str:
     return (TODAY - dt.timedelta(days=days_ago)).isoformat()
-
-
-def png_bytes() -> bytes:
-    """A real 1x1 PNG."""
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
-
-
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
-    return tmp_path
 
 
 STEP1 = {"kind": "complaint", "complainant.name": NAME, "complainant.id_number": VALID_ID,

@@ -1,8 +1,6 @@
 """Staff pages through the Django test client: inbox and queue, taking and completing a task, the case list and
 case page with masking by role, the case actions, evidence download, alerts, and 404 for anything out of reach."""
 import datetime as dt
-import struct
-import zlib
 from decimal import Decimal
 
 import pytest
@@ -12,26 +10,12 @@ from viewflow.workflow.models import Task
 
 from casework.models import Attachment, CaseEvent, ComplaintState as S, InspectionRecord, SystemAlert
 from casework.services.evidence import evidence_store
-from tests.factories import VALID_ID, advance, submit
+from tests.factories import png_bytes, VALID_ID, advance, submit
 
 pytestmark = pytest.mark.django_db
 
 PHONE = "13800000001"
 MASKED_ID = "540102********1233"
-
-
-def png_bytes() -> bytes:
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
-
-
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
-    return tmp_path
 
 
 def login(client, user):
