@@ -50,7 +50,8 @@ bench: migrate
 	$(BIN)/python bench/run_all.py
 
 messages: venv
-	$(BIN)/python manage.py makemessages -l zh_Hans -l en -l bo --ignore=.venv --ignore=tests
+	$(BIN)/python manage.py makemessages -l zh_Hans -l bo --no-obsolete --ignore=.venv --ignore=tests --ignore=bench --ignore=var --ignore=staticfiles --ignore=notifications
+	cd notifications && ../$(BIN)/python ../manage.py makemessages -l zh_Hans -l bo --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 check: venv

@@ -17,7 +17,7 @@ from .models import (Attachment, CaseEvent, Complaint, ComplaintState as S, Dead
                      InspectionDocument, InspectionRecord, Representative, StatementDefence)
 
 __all__ = ["case_list_for_user", "case_get_for_user", "case_timeline", "tracking_view", "WORKER_STATUS",
-           "EVENT_TEXT", "deadlines_of", "STAGES"]
+           "EVENT_TEXT", "deadlines_of", "STAGES", "case_messages", "worker_messages", "supervision_overview"]
 
 # What a worker reads for each state: plain words, no internal names.
 WORKER_STATUS = {
@@ -243,4 +243,54 @@ def tracking_view(complaint) -> dict:
         "correction_request": complaint.correction_request if complaint.state == S.NEEDS_CORRECTION else "",
         "events": events,
         "documents": docs,
+        "messages": worker_messages(complaint),
+    }
+
+
+def worker_messages(complaint) -> list[dict]:
+    """The messages sent to this case's worker (never the employer's or staff's): what, when, how, delivered."""
+    from notifications.models import Message
+
+    return [{"at": m.created_at.isoformat(), "channel": m.channel, "channel_display": str(m.get_channel_display()),
+             "text": m.body, "delivered": m.status == Message.Status.SENT,
+             "delivered_at": m.delivered_at.isoformat() if m.delivered_at else None,
+             "status_display": str(m.get_status_display())}
+            for m in Message.objects.filter(case_number=complaint.case_number, recipient_kind=Message.Kind.WORKER)
+            .order_by("created_at", "id")]
+
+
+def case_messages(complaint, *, viewer) -> list[dict]:
+    """Every message of the case for the staff case page, addresses masked unless the viewer sees personal data
+    (casework.access.sees_pii); an informant's number is shown only to case-handling staff."""
+    from notifications.models import Message
+
+    from .access import sees_pii
+    from .identity import mask_phone
+
+    full = sees_pii(viewer, complaint)
+    rows = []
+    for m in (Message.objects.filter(case_number=complaint.case_number).select_related("recipient_user")
+              .order_by("created_at", "id")):
+        if m.recipient_kind == Message.Kind.STAFF:
+            to = m.recipient_user.get_username() if m.recipient_user else ""
+        elif m.channel == Message.Channel.SMS:
+            to = m.address if full else mask_phone(m.address)
+        else:
+            to = m.address if full else (m.address[:1] + "***@" + m.address.split("@")[-1] if "@" in m.address
+                                         else "***")
+        rows.append({"at": m.created_at, "kind": m.recipient_kind, "kind_display": m.get_recipient_kind_display(),
+                     "to": to, "channel": m.get_channel_display(), "event": m.event, "text": m.body,
+                     "status": m.status, "status_display": m.get_status_display(), "attempts": m.attempts,
+                     "delivered_at": m.delivered_at, "last_error": m.last_error if m.status != "sent" else ""})
+    return rows
+
+
+def supervision_overview(user, *, soon_days: int = 7, limit: int = 20) -> dict:
+    """For heads: the region's cases under supervision or overdue, and those due soon (one query each)."""
+    today = timezone.localdate()
+    cases = case_list_for_user(user)
+    return {
+        "overdue": list(cases.filter(Q(is_overdue=True) | Q(under_supervision=True)).order_by("next_due")[:limit]),
+        "soon": list(cases.filter(is_overdue=False, under_supervision=False, next_due__gte=today,
+                                  next_due__lte=today + dt.timedelta(days=soon_days)).order_by("next_due")[:limit]),
     }

@@ -114,6 +114,10 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
                           "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
     CELERY_BROKER_URL = REDIS_URL
+    # Fail fast when Redis is down (the outbox keeps the message; beat redispatches it).
+    CELERY_BROKER_CONNECTION_TIMEOUT = 2
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5,
+                                       "visibility_timeout": 3600}
 else:
     # A file cache is shared by every web process on the machine, which a per-process cache is not (the rate
     # limits must hold across gunicorn workers), and it costs no database write transaction per request.
@@ -138,8 +142,31 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "casework.tasks.sweep_deadlines", "schedule": timedelta(minutes=15)},
     "fire-workflow-timers": {"task": "casework.tasks.fire_workflow_timers", "schedule": timedelta(minutes=1)},
+    "recompute-provisional-deadlines": {"task": "casework.tasks.recompute_provisional_deadlines",
+                                        "schedule": timedelta(hours=6)},
+    "deadline-reminders": {"task": "casework.tasks.deadline_reminders", "schedule": timedelta(hours=1)},
+    "redispatch-notifications": {"task": "notifications.tasks.redispatch_pending", "schedule": timedelta(minutes=1)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- Notifications (docs/notifications.md) ---------------------------------------------------------------------
+NOTIFY_ENQUEUE = env_bool("NOTIFY_ENQUEUE", True)  # False: messages wait for redispatch/drain (tests)
+NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", 6))
+NOTIFY_RETRY_BASE_SECONDS = float(os.environ.get("NOTIFY_RETRY_BASE_SECONDS", 30))
+NOTIFY_RETRY_MAX_SECONDS = float(os.environ.get("NOTIFY_RETRY_MAX_SECONDS", 3600))
+NOTIFY_LEASE_SECONDS = float(os.environ.get("NOTIFY_LEASE_SECONDS", 120))  # longer than any gateway timeout
+NOTIFY_FAILURE_RECIPIENTS = "casework.services.notices.staff_for_failed_message"
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", 10))
+SMS_BACKEND = os.environ.get("SMS_BACKEND") or ("notifications.channels.HttpSmsGateway" if SMS_GATEWAY_URL
+                                                else "notifications.channels.FileSmsGateway")
+SMS_OUTBOX_FILE = os.environ.get("SMS_OUTBOX_FILE", str(VAR_DIR / "sms-outbox.jsonl"))
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@hrss.xizang.gov.cn.invalid")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_TIMEOUT = 10
 
 RATELIMIT_USE_CACHE = "default"
 # During a cache (Redis) outage tracking stays available instead of failing for everyone; see README.

@@ -9,7 +9,7 @@ from celery import shared_task
 
 from .audit import acting
 
-__all__ = ["sweep_deadlines", "fire_workflow_timers", "recompute_provisional_deadlines"]
+__all__ = ["sweep_deadlines", "fire_workflow_timers", "recompute_provisional_deadlines", "deadline_reminders"]
 
 log = logging.getLogger(__name__)
 
@@ -55,3 +55,15 @@ def recompute_provisional_deadlines() -> int:
 
     with acting(None, channel="task"):
         return deadlines_recompute_provisional()
+
+
+@shared_task(name="casework.tasks.deadline_reminders")
+def deadline_reminders() -> dict:
+    """Reminders at T-3 and T-1 working days, breach alerts to the region's heads and the supervision flag
+    (casework.services.notices.deadline_reminders). Breaches are marked first, so one run sees them."""
+    from .services.deadlines import deadline_sweep
+    from .services.notices import deadline_reminders as run
+
+    with acting(None, channel="task"):
+        deadline_sweep()
+        return run()

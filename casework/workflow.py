@@ -281,4 +281,7 @@ def _task_complete(*, user, task_id: int, data: dict) -> Complaint:
             activation.start(_RequestLike(user))
         activation.execute()
         svc.event(complaint, "task_done", user=user, step=name)
+        from .services.notices import tasks_assigned_notify
+
+        tasks_assigned_notify(complaint, actor=user)  # the lead inspector's next step, if someone else caused it
     return Complaint.objects.get(pk=complaint.pk)

@@ -129,6 +129,10 @@ class Complaint(AuditedModel, TimeStamped):
                                            blank=True)
     closed_at = models.DateField(_("closed on"), null=True, blank=True)
 
+    # supervision (挂牌督办): set when a deadline of the case is breached, cleared when it is dealt with
+    under_supervision = models.BooleanField(_("under supervision"), default=False, db_index=True)
+    supervision_since = models.DateField(_("under supervision since"), null=True, blank=True)
+
     class Meta:
         ordering = ["-received_at", "-id"]
         verbose_name = _("complaint")

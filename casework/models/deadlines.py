@@ -41,6 +41,10 @@ class Deadline(AuditedModel):
     citation = models.CharField(_("citation"), max_length=255)
     met_at = models.DateField(_("met on"), null=True, blank=True)
     reminded_at = models.DateField(_("reminded on"), null=True, blank=True)
+    # Last reminder stage sent for the current due date: 3 or 1 (working days before), 0 = breach alerted.
+    # Reset when the deadline is extended (a new due date gets its own reminders).
+    reminder_stage = models.PositiveSmallIntegerField(_("last reminder (working days before)"), null=True,
+                                                      blank=True)
 
     class Meta:
         ordering = ["due_date", "id"]

@@ -96,6 +96,7 @@ def deadline_extend(*, case, rule_id: str, extension_rule_id: str) -> Deadline:
     result = compute_due(d.due_date, ext.n, ext.unit, d.region_id)
     d.extended_to = result.due
     d.status = Deadline.Status.EXTENDED
+    d.reminder_stage = None  # the new due date gets its own reminders
     d.provisional = d.provisional or result.provisional
     d.save()
     if result.provisional:

@@ -37,8 +37,13 @@ def event(complaint, code, *, user=None, public=False, **detail):
     from ..audit import current
 
     ctx = current()
-    return CaseEvent.objects.create(complaint=complaint, code=code, actor=user if getattr(user, "pk", None) else None,
-                                    public=public, detail=detail, request_id=ctx.request_id if ctx else "")
+    ev = CaseEvent.objects.create(complaint=complaint, code=code, actor=user if getattr(user, "pk", None) else None,
+                                  public=public, detail=detail, request_id=ctx.request_id if ctx else "")
+    if public:  # the worker (and for some events the employer) is told, in this same transaction
+        from .notices import case_event_notify
+
+        case_event_notify(ev)
+    return ev
 
 
 def _save(obj, user):

@@ -472,9 +472,12 @@ def complaint_submit(*, payload: dict, actor=None, channel: str = Complaint.Chan
                                  region_code=complaint.handling_region_id, case_number=complaint.case_number)
         from ..audit import current
 
-        CaseEvent.objects.create(complaint=complaint, code="received", public=True, actor=complaint.created_by,
-                                 detail={"channel": channel, "acceptance_due": deadline.due_date.isoformat()},
-                                 request_id=current().request_id)
+        ev = CaseEvent.objects.create(complaint=complaint, code="received", public=True, actor=complaint.created_by,
+                                      detail={"channel": channel, "acceptance_due": deadline.due_date.isoformat()},
+                                      request_id=current().request_id)
+        from .notices import case_event_notify
+
+        case_event_notify(ev)  # the receipt SMS, written in this transaction (notifications outbox)
         process.artifact = complaint
         process.data = {"case_number": complaint.case_number}
         process.save(update_fields=["artifact_content_type", "artifact_object_id", "data"])

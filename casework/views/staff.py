@@ -28,7 +28,8 @@ from ..privacy import pii_access_record
 from ..errors import Conflict, DomainError, NotAllowed
 from ..models import Attachment, SystemAlert
 from ..privacy import person_view
-from ..selectors import case_get_for_user, case_list_for_user, case_timeline, deadlines_of
+from ..selectors import (case_get_for_user, case_list_for_user, case_messages, case_timeline, deadlines_of,
+                         supervision_overview)
 from ..services import case_actions
 from ..services.inspection import assignable_inspectors
 from ..workflow import SPECS, inbox_for, queue_for, task_assign, task_complete, task_for_user, task_unassign
@@ -67,6 +68,9 @@ def home(request):
                              next_due__lte=today + dt.timedelta(days=SOON_DAYS)).count(),
         "soon_days": SOON_DAYS, "today": today,
         "can_register": has_role(user, Role.INTAKE_OFFICER),
+        "supervision": supervision_overview(user, soon_days=SOON_DAYS) if has_role(user, Role.INSPECTION_HEAD)
+        else None,
+        "notifications": list(user.notifications.order_by("-created_at", "-id")[:10]),
     })
 
 
@@ -297,7 +301,8 @@ def case_detail(request, case_number: str):
         "attachments": complaint.attachments.order_by("uploaded_at", "pk"),
         "payments": complaint.payments.select_related("item").order_by("paid_on", "pk"),
         "tasks": [{"task": t, "title": t.flow_task.task_title} for t in tasks],
-        "timeline": case_timeline(complaint), "forms": action_forms, "verify_errors": verify_errors,
+        "timeline": case_timeline(complaint), "messages_sent": case_messages(complaint, viewer=user),
+        "forms": action_forms, "verify_errors": verify_errors,
         "today": timezone.localdate(),
     }, status=status)
 
