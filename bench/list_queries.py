@@ -70,6 +70,9 @@ def child(size: int, repeat: int) -> dict:
             content_type=ct, object_id=c.pk, case_number=c.case_number, region_id=c.handling_region_id,
             rule_id="INSP-ACCEPT", n=5, unit="WD", anchor_event="complaint received", anchor_date=c.received_at,
             due_date=c.received_at + dt.timedelta(days=7), citation="bench") for c in complaints])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")  # planner statistics after the bulk insert, as autovacuum would soon do
     client = Client()
     client.force_login(user)
     result = {"cases": size}
