@@ -146,6 +146,7 @@ CELERY_BEAT_SCHEDULE = {
                                         "schedule": timedelta(hours=6)},
     "deadline-reminders": {"task": "casework.tasks.deadline_reminders", "schedule": timedelta(hours=1)},
     "redispatch-notifications": {"task": "notifications.tasks.redispatch_pending", "schedule": timedelta(minutes=1)},
+    "purge-expired-drafts": {"task": "casework.tasks.purge_expired_drafts", "schedule": timedelta(hours=12)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -9,7 +9,7 @@ from celery import shared_task
 
 from .audit import acting
 
-__all__ = ["sweep_deadlines", "fire_workflow_timers", "recompute_provisional_deadlines", "deadline_reminders"]
+__all__ = ["sweep_deadlines", "fire_workflow_timers", "recompute_provisional_deadlines", "deadline_reminders", "purge_expired_drafts"]
 
 log = logging.getLogger(__name__)
 
@@ -67,3 +67,11 @@ def deadline_reminders() -> dict:
     with acting(None, channel="task"):
         deadline_sweep()
         return run()
+
+
+@shared_task(name="casework.tasks.purge_expired_drafts")
+def purge_expired_drafts() -> int:
+    from .services.evidence import drafts_purge_expired
+
+    with acting(None, channel="task"):
+        return drafts_purge_expired()

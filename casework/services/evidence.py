@@ -14,7 +14,7 @@ import filetype
 from ..errors import DomainError
 from ..models import Attachment
 
-__all__ = ["evidence_store", "sniff_mime"]
+__all__ = ["evidence_store", "sniff_mime", "drafts_purge_expired"]
 
 
 def sniff_mime(head: bytes) -> str | None:
@@ -55,3 +55,21 @@ def evidence_store(*, upload, complaint=None, draft=None, user=None, field: str 
     att._history_user = att.uploaded_by
     att.save()
     return att
+
+
+def drafts_purge_expired(*, now=None) -> int:
+    """Delete unfinished complaints past their lifetime, with the evidence files uploaded to them (a worker's
+    scratch pad is not kept forever). Idempotent; one query selects what is due."""
+    from ..models import ComplaintDraft
+
+    now = now or timezone.now()
+    n = 0
+    for draft in ComplaintDraft.objects.filter(expires_at__lte=now).iterator():
+        with transaction.atomic():
+            for att in Attachment.objects.filter(draft=draft, complaint__isnull=True):
+                storage, name = att.file.storage, att.file.name
+                att.delete()
+                transaction.on_commit(lambda s=storage, f=name: s.delete(f))
+            draft.delete()
+            n += 1
+    return n

@@ -84,3 +84,28 @@ def test_fire_workflow_timers_without_timer_support(monkeypatch):
     monkeypatch.delattr(viewflow.workflow, "timers", raising=False)
     monkeypatch.setitem(sys.modules, "viewflow.workflow.timers", None)  # import now raises ImportError
     assert tasks.fire_workflow_timers() == 0
+
+
+def test_expired_drafts_and_their_files_are_purged(private_media, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from casework.models import Attachment, ComplaintDraft
+    from casework.services.evidence import evidence_store
+    from casework.tasks import purge_expired_drafts
+    from tests.factories import png_bytes
+
+    old = ComplaintDraft.objects.create(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    fresh = ComplaintDraft.objects.create(expires_at=timezone.now() + dt.timedelta(days=1))
+    att = evidence_store(upload=SimpleUploadedFile("a.png", png_bytes()), draft=old)
+    kept = evidence_store(upload=SimpleUploadedFile("b.png", png_bytes()), draft=fresh)
+    path = private_media / att.file.name
+    assert path.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert purge_expired_drafts() == 1
+    assert not ComplaintDraft.objects.filter(pk=old.pk).exists() and ComplaintDraft.objects.filter(pk=fresh.pk).exists()
+    assert not Attachment.objects.filter(pk=att.pk).exists() and not path.exists()
+    assert (private_media / kept.file.name).exists()
+    assert purge_expired_drafts() == 0
