@@ -1,5 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _reload_rules(sender, using="default", **kwargs):
+    """After a flush (transactional tests) the rows migration 0002 loaded are gone: load them again, as
+    casework.signals.ensure_role_groups does for casework's reference data. Idempotent."""
+    from django.apps import apps
+
+    DeadlineRule = apps.get_model("casework", "DeadlineRule")
+    if not DeadlineRule.objects.using(using).filter(rule_id="BL-DECISION").exists():
+        from .reference_data import load_rules
+
+        load_rules(apps.get_model)
 
 
 class BlacklistConfig(AppConfig):
@@ -8,3 +21,6 @@ class BlacklistConfig(AppConfig):
     name = "blacklist"
     verbose_name = _("Blacklist, disclosure and grading")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        post_migrate.connect(_reload_rules, sender=self, dispatch_uid="blacklist-reload-rules")

@@ -19,6 +19,8 @@ DEMO_USERS = [
     ("inspection_head", "inspection_head", "540100", "handle_cases", False),
     ("inspector2", "inspector", "540200", "handle_cases", False),
     ("auditor", "auditor", "540000", "view_cases", False),
+    ("credit_officer", "credit_officer", "540100", "handle_cases", False),
+    ("publisher", "publisher", "540100", "handle_cases", False),
     ("sysadmin", "sysadmin", None, None, True),
 ]
 
@@ -67,7 +69,10 @@ class Command(BaseCommand):
                 assign_perm(f"casework.{perm}", user, Region.objects.get(code=region))
             users[username] = user
         self.stdout.write(f"demo users: {', '.join(users)} (password: DEMO_PASSWORD)")
-        if opts["no_cases"] or Complaint.objects.exists():
+        if opts["no_cases"]:
+            return
+        if Complaint.objects.exists():
+            self._blacklist(users)
             return
         from casework.services.intake import complaint_submit
         from casework.workflow import queue_for, task_complete
@@ -88,3 +93,11 @@ class Command(BaseCommand):
         self.stdout.write(f"demo cases: {r1.complaint.case_number} (access code {r1.access_code}), "
                           f"{r2.complaint.case_number} (access code {r2.access_code}) and a report in Shigatse")
         del today
+        self._blacklist(users)
+
+    def _blacklist(self, users):
+        from blacklist.demo import seed_demo_listing
+
+        if seed_demo_listing(officer=users["credit_officer"], head=users["inspection_head"],
+                             publisher=users["publisher"]):
+            self.stdout.write("demo blacklist: one published listing (see /registry/)")

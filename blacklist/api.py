@@ -1,0 +1,116 @@
+"""The public registry API (no account): search, one listing, and the open-data exports. Only the published
+fields of spec §8.2 (blacklist.selectors.public_row); cached (blacklist.cache) and rate-limited per IP
+(REGISTRY_RATE, REGISTRY_EXPORT_RATE). Errors use the API's one shape (casework.api.errors)."""
+import csv
+import json
+
+from django.conf import settings
+from django.http import JsonResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from casework.api.errors import NotFound, raise_for_serializer
+from casework.api.throttling import enforce_rate
+from casework.ratelimits import limited
+
+from .selectors import CSV_FIELDS, blacklist_search, export_rows, public_get, registry_last_updated
+
+__all__ = ["RegistryListView", "RegistryDetailView", "registry_csv", "registry_json"]
+
+
+class _Filter(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    uscc = serializers.CharField(required=False, allow_blank=True, max_length=18)
+    region = serializers.RegexField(r"^\d{2,6}$", required=False, allow_blank=True)
+    page = serializers.IntegerField(required=False, min_value=1, default=1)
+
+
+def _rate(request):
+    enforce_rate(request, group="blacklist.registry", setting="REGISTRY_RATE", default="120/m")
+
+
+@extend_schema_view(get=extend_schema(
+    tags=["public"], operation_id="blacklist_search", summary=_l("Search the wage-arrears blacklist"),
+    description=_l("Public. Published, current listings only, with the published fields. `q`: employer name or "
+                   "part of it; `uscc`: credit code; `region`: region code or prefix. 20 per page."),
+    parameters=[OpenApiParameter("q", OpenApiTypes.STR), OpenApiParameter("uscc", OpenApiTypes.STR),
+                OpenApiParameter("region", OpenApiTypes.STR), OpenApiParameter("page", OpenApiTypes.INT)],
+    responses={200: OpenApiTypes.OBJECT}))
+class RegistryListView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        _rate(request)
+        p = raise_for_serializer(_Filter(data=request.query_params.dict()))
+        return Response(blacklist_search(q=p.get("q", ""), uscc=p.get("uscc", ""), region=p.get("region", ""),
+                                         page=p["page"]))
+
+
+@extend_schema_view(get=extend_schema(tags=["public"], operation_id="blacklist_detail",
+                                      summary=_l("One published listing"), responses={200: OpenApiTypes.OBJECT}))
+class RegistryDetailView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def get(self, request, pk: int):
+        _rate(request)
+        found = public_get(pk)
+        if found["row"] is None:
+            raise NotFound({"__all__": [_("Not found.")]})
+        return Response({**found["row"], "last_updated": found["last_updated"]})
+
+
+def _export_limited(request):
+    rate = getattr(settings, "REGISTRY_EXPORT_RATE", None) or "10/m"
+    if limited(request, group="blacklist.export", rate=rate):
+        msg = _("Too many requests from your network address. Please wait a while and try again, or call 12333.")
+        return JsonResponse({"errors": {"__all__": [msg]}, "detail": msg}, status=429)
+    return None
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def registry_csv(request):
+    """The whole current list as CSV (UTF-8 with BOM for spreadsheet programs), streamed row by row."""
+    refused = _export_limited(request)
+    if refused:
+        return refused
+
+    def rows():
+        writer = csv.writer(_Echo())
+        yield "\ufeff" + writer.writerow([*CSV_FIELDS, "last_updated"])
+        updated = registry_last_updated() or ""
+        for row in export_rows():
+            persons = "; ".join(f"{p['name']} {p['id_number_masked']}".strip() for p in row["co_listed"])
+            yield writer.writerow([*(persons if f == "co_listed" else row[f] for f in CSV_FIELDS), updated])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="blacklist.csv"'
+    return response
+
+
+def registry_json(request):
+    """The whole current list as one JSON document, streamed listing by listing."""
+    refused = _export_limited(request)
+    if refused:
+        return refused
+
+    def chunks():
+        yield '{"last_updated": %s, "results": [' % json.dumps(registry_last_updated())
+        first = True
+        for row in export_rows():
+            yield ("" if first else ",") + json.dumps(row, ensure_ascii=False)
+            first = False
+        yield "]}"
+
+    return StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")

@@ -1,0 +1,11 @@
+"""/api/v1/public/: the public registry (no account)."""
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("blacklist/", api.RegistryListView.as_view(), name="blacklist-api-list"),
+    path("blacklist/<int:pk>/", api.RegistryDetailView.as_view(), name="blacklist-api-detail"),
+    path("blacklist.csv", api.registry_csv, name="blacklist-api-csv"),
+    path("blacklist.json", api.registry_json, name="blacklist-api-json"),
+]

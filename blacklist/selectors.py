@@ -1,0 +1,128 @@
+"""Reading the public registry (spec §8.2, §14). Only listings that are published and whose unit entry is not
+removed; only the published fields. Every public page, API response and open-data export is built by
+``public_row`` so the field list exists once. Query count is constant: rows + one prefetch of co-listed persons
+(+ one count for a page)."""
+import logging
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q
+
+from casework.models import prefix_of
+
+from .cache import registry_cached
+from .models import BlacklistEntry, ListingDecision, ListingState
+
+__all__ = ["public_listings", "blacklist_search", "public_row", "public_get", "registry_last_updated",
+           "trigram_available", "PAGE_SIZE", "CSV_FIELDS"]
+
+log = logging.getLogger(__name__)
+PAGE_SIZE = 20
+LEGAL_BASIS = {
+    "amount": "《拖欠农民工工资失信联合惩戒对象名单管理暂行办法》第五条第（一）项",
+    "incident": "《拖欠农民工工资失信联合惩戒对象名单管理暂行办法》第五条第（二）项",
+}
+_trgm: bool | None = None
+
+
+def trigram_available() -> bool:
+    """pg_trgm installed (migration blacklist/0003 creates it on PostgreSQL when it may)."""
+    global _trgm
+    if connection.vendor != "postgresql":
+        return False
+    if _trgm is None:
+        with connection.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+            _trgm = cur.fetchone() is not None
+    return _trgm
+
+
+def public_listings():
+    live_unit = BlacklistEntry.objects.filter(listing=OuterRef("pk"), role="UNIT", removed_at__isnull=True)
+    persons = BlacklistEntry.objects.filter(subject_type="PERSON", removed_at__isnull=True).only(
+        "id", "listing_id", "role", "public_display_name", "public_id_masked")
+    return (ListingDecision.objects.filter(state=ListingState.PUBLISHED, published_at__isnull=False)
+            .filter(Exists(live_unit)).select_related("region")
+            .prefetch_related(Prefetch("entries", queryset=persons, to_attr="public_persons"))
+            .order_by("-decided_at", "-id"))
+
+
+def _search(qs, *, q: str = "", uscc: str = "", region: str = ""):
+    q, uscc, region = (q or "").strip(), (uscc or "").strip().upper(), (region or "").strip()
+    if q:
+        cond = Q(unit_name__icontains=q)
+        if trigram_available() and len(q) >= 3:
+            from django.contrib.postgres.search import TrigramWordSimilarity
+
+            qs = qs.annotate(name_similarity=TrigramWordSimilarity(q, "unit_name"))
+            cond |= Q(name_similarity__gte=0.4)
+        qs = qs.filter(cond)
+    if uscc:
+        qs = qs.filter(uscc=uscc)
+    if region:
+        qs = qs.filter(region__code__startswith=prefix_of(region))
+    return qs
+
+
+def public_row(listing) -> dict:
+    """The published fields of §8.2 for one listing, and nothing else."""
+    persons = getattr(listing, "public_persons", None)
+    if persons is None:
+        persons = list(listing.entries.filter(subject_type="PERSON", removed_at__isnull=True))
+    legal_rep = next((p.public_display_name for p in persons if p.role in ("LEGAL_REP", "PRINCIPAL")), "")
+    reason = (f"拖欠农民工工资{listing.arrears_amount:,.2f}元，涉及劳动者{listing.workers_affected}人，"
+              f"经责令限期支付（{listing.order_doc_no}）逾期未支付")
+    if listing.basis_limb == "incident":
+        reason += "，引发群体性事件、极端事件造成严重不良社会影响"
+    return {
+        "id": listing.pk, "unit_name": listing.unit_name, "uscc": listing.uscc,
+        "region_code": listing.region_id, "region_name": listing.region.name_zh,
+        "legal_representative": legal_rep,
+        "co_listed": [{"name": p.public_display_name, "role": p.role, "id_number_masked": p.public_id_masked}
+                      for p in persons],
+        "reason": reason, "legal_basis": LEGAL_BASIS[listing.basis_limb],
+        "deciding_department": listing.deciding_department, "decision_no": listing.decision_no,
+        "decided_at": listing.decided_at.isoformat(), "period_start": listing.decided_at.isoformat(),
+        "period_end": listing.period_end.isoformat(),
+    }
+
+
+def registry_last_updated() -> str | None:
+    """When the public list last changed: the newest change to a listing that was ever published."""
+    at = ListingDecision.objects.filter(published_at__isnull=False).aggregate(m=Max("updated_at"))["m"]
+    return at.isoformat(timespec="seconds") if at else None
+
+
+def blacklist_search(*, q: str = "", uscc: str = "", region: str = "", page: int = 1) -> dict:
+    """One page of the public registry (cached under the registry version)."""
+    params = {"q": (q or "").strip()[:100], "uscc": (uscc or "").strip().upper()[:18],
+              "region": (region or "").strip()[:6], "page": page}
+
+    def compute():
+        paginator = Paginator(_search(public_listings(), **{k: params[k] for k in ("q", "uscc", "region")}),
+                              PAGE_SIZE)
+        p = paginator.get_page(params["page"])
+        return {"count": paginator.count, "page": p.number, "num_pages": paginator.num_pages,
+                "results": [public_row(x) for x in p.object_list], "last_updated": registry_last_updated()}
+
+    return registry_cached("search", params, compute)
+
+
+def public_get(pk: int) -> dict | None:
+    def compute():
+        listing = public_listings().filter(pk=pk).first()
+        return {"row": public_row(listing) if listing else None, "last_updated": registry_last_updated()}
+
+    return registry_cached("detail", {"pk": pk}, compute)
+
+
+CSV_FIELDS = ["id", "unit_name", "uscc", "region_code", "region_name", "legal_representative", "co_listed",
+              "reason", "legal_basis", "deciding_department", "decision_no", "decided_at", "period_start",
+              "period_end"]
+
+
+def export_rows():
+    """Every current listing, one public row at a time: ``.iterator()`` with chunked prefetching keeps memory
+    constant whatever the size of the list."""
+    for listing in public_listings().iterator(chunk_size=500):
+        yield public_row(listing)

@@ -1,0 +1,440 @@
+"""Order 45 due process (spec §8): each function is one legal act. Keyword-only, atomic; every refusal is a
+DomainError naming the rule and its citation. Pages, the admin and the beat task call these and nothing else.
+
+Who: a ``credit_officer`` drafts (proposes, serves the notice, records objections and parties), an
+``inspection_head`` approves (extension, decision, revocation) and never a listing they drafted, a ``publisher``
+publishes. Reach is per region exactly like casework.access: a guardian ``handle_cases`` grant on a region covers
+the region and everything below it."""
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from arrears.services import complaint_totals
+from casework.access import has_role, region_prefixes
+from casework.errors import DomainError, NotAllowed
+from casework.fields import pii_hash
+from casework.identity import mask_id_public, validate_id_number
+from casework.models import Complaint, InspectionDocument
+from casework.services.clock import compute_due
+from casework.services.config import rule
+from casework.services.deadlines import deadline_close, deadline_extend, deadline_open
+
+from .cache import registry_bump
+from .models import LIVE_STATES, BlacklistEntry, ListingDecision, ListingState as S
+
+__all__ = [
+    "CREDIT_OFFICER", "PUBLISHER", "HEAD", "listings_for", "candidates_for", "can_act", "listing_propose",
+    "listing_party_add", "notice_serve", "objection_record", "objection_verify", "extension_approve",
+    "listing_decide", "listing_publish", "listing_revoke", "listing_expire_sweep", "order_for",
+]
+
+CREDIT_OFFICER, PUBLISHER, HEAD = "credit_officer", "publisher", "inspection_head"
+BL_ROLES = (CREDIT_OFFICER, PUBLISHER, HEAD)
+ORDER_TYPES = [InspectionDocument.DocType.PAYMENT_ORDER, InspectionDocument.DocType.HANDLING_DECISION,
+               InspectionDocument.DocType.PENALTY_DECISION]
+PERSON_ROLES = [BlacklistEntry.Role.LEGAL_REP, BlacklistEntry.Role.PRINCIPAL, BlacklistEntry.Role.SUPERVISOR,
+                BlacklistEntry.Role.OTHER]
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _cite(rule_id: str, on: dt.date) -> str:
+    return rule(rule_id, on=on).citation
+
+
+# --- reach ---------------------------------------------------------------------------------------------------------
+
+def _prefix_q(prefixes, field) -> Q:
+    q = Q(pk__in=[])
+    for p in prefixes:
+        q |= Q(**{f"{field}__startswith": p})
+    return q
+
+
+def listings_for(user):
+    """Listings ``user`` may see and act on: their region grants, for the blacklist roles only."""
+    if not has_role(user, *BL_ROLES):
+        return ListingDecision.objects.none()
+    return ListingDecision.objects.filter(_prefix_q(region_prefixes(user, "handle_cases"), "region__code"))
+
+
+def candidates_for(user):
+    """Complaints flagged blacklist candidates in the credit officer's regions, without a live listing."""
+    if not has_role(user, CREDIT_OFFICER):
+        return Complaint.objects.none()
+    return (Complaint.objects.filter(blacklist_candidate=True)
+            .filter(_prefix_q(region_prefixes(user, "handle_cases"), "handling_region__code"))
+            .exclude(listings__state__in=LIVE_STATES).select_related("employer", "handling_region"))
+
+
+def can_act(user, region_code: str, *roles: str) -> bool:
+    return has_role(user, *roles) and any(region_code.startswith(p) for p in region_prefixes(user, "handle_cases"))
+
+
+def _require(user, region_code: str, *roles: str):
+    if not can_act(user, region_code, *roles):
+        raise NotAllowed({"__all__": [_("You may not do this on this listing.")]})
+
+
+def _locked(listing: ListingDecision) -> ListingDecision:
+    """Re-read the listing under a row lock (SELECT … FOR UPDATE on PostgreSQL; SQLite serialises writers), so
+    that two people acting on it at once give one transition: e.g. a publication and a revocation."""
+    fresh = ListingDecision.objects.select_for_update().get(pk=listing.pk)
+    listing.__dict__.update(fresh.__dict__)
+    return listing
+
+
+def _save(obj, user):
+    obj._history_user = user
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+def _expect(listing, *states):
+    if listing.state not in states:
+        raise DomainError({"__all__": [_("This listing is now “%(state)s”; this step is not possible any more.")
+                                       % {"state": listing.get_state_display()}]})
+
+
+def _deadline(listing, rule_id, anchor):
+    return deadline_open(case=listing, rule_id=rule_id, anchor_date=anchor, region_code=listing.region_id,
+                         case_number=listing.complaint.case_number)
+
+
+def order_for(complaint):
+    """The latest order or decision to pay with a payment deadline (责令限期支付, art. 5)."""
+    return (complaint.documents.filter(doc_type__in=ORDER_TYPES).exclude(payment_deadline=None)
+            .order_by("-issued_at", "-id").first())
+
+
+def _department(region) -> str:
+    return f"{region.name_zh}人力资源和社会保障局" if region.level != "province" else "西藏自治区人力资源和社会保障厅"
+
+
+# --- the steps -----------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def listing_propose(*, complaint: Complaint, user, basis_limb: str, incident_note: str = "",
+                    today: dt.date | None = None) -> ListingDecision:
+    """Propose a listing (art. 5). Refused unless: the complaint is flagged a blacklist candidate; an order or
+    decision to pay with a payment deadline was issued; that deadline has passed; arrears are still outstanding;
+    and the chosen limb holds (amount: the provincial threshold was met; incident: described)."""
+    today = today or _today()
+    _require(user, complaint.handling_region_id, CREDIT_OFFICER)
+    cite = _("Order 45 art. 5")
+    errors = []
+    if not complaint.blacklist_candidate:
+        errors.append(_("The case is not flagged as a blacklist candidate (%(cite)s).") % {"cite": cite})
+    order = order_for(complaint)
+    if order is None:
+        errors.append(_("No order to pay with a payment deadline was issued in this case (%(cite)s).")
+                      % {"cite": cite})
+    elif today <= order.payment_deadline:
+        errors.append(_("The payment deadline (%(d)s) has not passed yet (%(cite)s).")
+                      % {"d": order.payment_deadline, "cite": cite})
+    outstanding = complaint_totals(complaint)["outstanding"]
+    if outstanding <= 0:
+        errors.append(_("Nothing is outstanding: the wages were paid (%(cite)s).") % {"cite": cite})
+    if basis_limb == ListingDecision.Limb.AMOUNT:
+        if not complaint.suspected_crime:
+            errors.append(_("The amount limb needs the outstanding amount to reach the provincial threshold "
+                            "(%(cite)s(1)).") % {"cite": cite})
+    elif basis_limb == ListingDecision.Limb.INCIDENT:
+        if not incident_note.strip():
+            errors.append(_("Describe the mass or extreme incident and its impact (%(cite)s(2)).") % {"cite": cite})
+    else:
+        errors.append(_("Choose one of the listed options."))
+    if errors:
+        raise DomainError({"__all__": errors})
+    if ListingDecision.objects.filter(complaint=complaint, state__in=LIVE_STATES).exists():
+        raise DomainError({"__all__": [_("A listing of this case is already in progress.")]})
+    employer = complaint.employer
+    listing = ListingDecision(
+        complaint=complaint, employer=employer, region=complaint.handling_region, basis_limb=basis_limb,
+        incident_note=incident_note.strip(), order_document=order, order_doc_no=order.doc_no,
+        payment_deadline=order.payment_deadline, arrears_amount=outstanding,
+        workers_affected=complaint.workers_affected, unit_name=employer.name, uscc=employer.uscc or "",
+        deciding_department=_department(complaint.handling_region), drafted_by=user)
+    _save(listing, user)
+    _save(BlacklistEntry(listing=listing, subject_type="UNIT", role="UNIT", employer=employer,
+                         public_display_name=employer.name), user)
+    _deadline(listing, "BL-DECISION", order.payment_deadline)
+    return listing
+
+
+@transaction.atomic
+def listing_party_add(*, listing: ListingDecision, user, role: str, name: str, id_number: str) -> BlacklistEntry:
+    """Add a co-listed person (art. 5: legal representative or principal, directly responsible persons)."""
+    _require(user, listing.region_id, CREDIT_OFFICER)
+    _locked(listing)
+    _expect(listing, S.CANDIDATE, S.NOTICE_SERVED)
+    errors = {}
+    if role not in PERSON_ROLES:
+        errors["role"] = [_("Choose one of the listed options.")]
+    if not name.strip():
+        errors["name"] = [_("This field is required.")]
+    try:
+        info = validate_id_number(id_number)
+    except ValidationError as e:
+        errors["id_number"] = list(e.messages)
+        info = None
+    if errors:
+        raise DomainError(errors)
+    entry = BlacklistEntry(listing=listing, subject_type="PERSON", role=role, public_display_name=name.strip(),
+                           id_number=info.number, id_number_hash=pii_hash(info.number),
+                           public_id_masked=mask_id_public(info.number))
+    return _save(entry, user)
+
+
+@transaction.atomic
+def notice_serve(*, listing: ListingDecision, user, received_on: dt.date) -> ListingDecision:
+    """The prior notice (art. 6) was received by the employer on ``received_on``: the 5-WD objection window
+    opens."""
+    _require(user, listing.region_id, CREDIT_OFFICER)
+    _locked(listing)
+    _expect(listing, S.CANDIDATE)
+    if received_on > _today():
+        raise DomainError({"received_on": [_("The date cannot be in the future.")]})
+    listing.set_state(S.NOTICE_SERVED)
+    listing.notice_served_at = received_on
+    _save(listing, user)
+    _deadline(listing, "BL-OBJECTION", received_on)
+    return listing
+
+
+def objection_due(listing) -> dt.date | None:
+    if listing.notice_served_at is None:
+        return None
+    r = rule("BL-OBJECTION", on=listing.notice_served_at)
+    return compute_due(listing.notice_served_at, r.n, r.unit, listing.region_id).due
+
+
+@transaction.atomic
+def objection_record(*, listing: ListingDecision, user, received_on: dt.date, text: str) -> ListingDecision:
+    """An objection (art. 6): accepted only within 5 working days of the notice's receipt."""
+    _require(user, listing.region_id, CREDIT_OFFICER)
+    _locked(listing)
+    _expect(listing, S.NOTICE_SERVED)
+    if listing.objection_received_at:
+        raise DomainError({"__all__": [_("An objection is already recorded.")]})
+    if not text.strip():
+        raise DomainError({"text": [_("This field is required.")]})
+    due = objection_due(listing)
+    if received_on > due or received_on < listing.notice_served_at:
+        raise DomainError({"received_on": [
+            _("The objection window closed on %(due)s: 5 working days from receipt of the notice (%(cite)s).")
+            % {"due": due, "cite": _cite("BL-OBJECTION", listing.notice_served_at)}]})
+    listing.objection_received_at = received_on
+    listing.objection_text = text.strip()
+    _save(listing, user)
+    deadline_close(case=listing, rule_id="BL-OBJECTION", on=received_on)
+    _deadline(listing, "BL-OBJECTION-VERIFY", received_on)
+    return listing
+
+
+@transaction.atomic
+def objection_verify(*, listing: ListingDecision, user, result: str, note: str,
+                     on: dt.date | None = None) -> ListingDecision:
+    """Verification of the objection and the answer to the party (art. 6: within 5 working days)."""
+    _require(user, listing.region_id, CREDIT_OFFICER)
+    _locked(listing)
+    _expect(listing, S.NOTICE_SERVED)
+    on = on or _today()
+    if not listing.objection_received_at or listing.objection_verified_at:
+        raise DomainError({"__all__": [_("There is no objection waiting for verification.")]})
+    if result not in ListingDecision.ObjectionResult.values:
+        raise DomainError({"result": [_("Choose one of the listed options.")]})
+    if not note.strip():
+        raise DomainError({"note": [_("This field is required.")]})
+    listing.objection_verified_at = on
+    listing.objection_result = result
+    listing.objection_result_note = note.strip()
+    _save(listing, user)
+    deadline_close(case=listing, rule_id="BL-OBJECTION-VERIFY", on=on)
+    return listing
+
+
+def decision_due(listing) -> dt.date:
+    """Last day of the listing decision: 20 WD after the payment deadline expired, +20 WD with an approved
+    extension (art. 8)."""
+    r = rule("BL-DECISION", on=listing.payment_deadline)
+    due = compute_due(listing.payment_deadline, r.n, r.unit, listing.region_id).due
+    if listing.extension_approved_by_id:
+        ext = rule("BL-DECISION-EXT", on=due)
+        due = compute_due(due, ext.n, ext.unit, listing.region_id).due
+    return due
+
+
+@transaction.atomic
+def extension_approve(*, listing: ListingDecision, user, reason: str,
+                      on: dt.date | None = None) -> ListingDecision:
+    """The head approves 20 more working days for a complex case (art. 8); never the drafter; only while the
+    first 20 have not run out."""
+    _require(user, listing.region_id, HEAD)
+    _locked(listing)
+    _expect(listing, S.CANDIDATE, S.NOTICE_SERVED)
+    on = on or _today()
+    cite = _cite("BL-DECISION", listing.payment_deadline)
+    if user.pk == listing.drafted_by_id:
+        raise NotAllowed({"__all__": [_("The person who drafted the listing cannot approve it (four eyes).")]})
+    if listing.extension_approved_by_id:
+        raise DomainError({"__all__": [_("The decision period was already extended once (%(cite)s).")
+                                       % {"cite": cite}]})
+    if not reason.strip():
+        raise DomainError({"reason": [_("This field is required.")]})
+    if on > decision_due(listing):
+        raise DomainError({"__all__": [_("The decision period ended on %(due)s; it can no longer be extended "
+                                         "(%(cite)s).") % {"due": decision_due(listing), "cite": cite}]})
+    listing.extension_approved_by = user
+    listing.extension_reason = reason.strip()
+    _save(listing, user)
+    deadline_extend(case=listing, rule_id="BL-DECISION", extension_rule_id="BL-DECISION-EXT")
+    return listing
+
+
+@transaction.atomic
+def listing_decide(*, listing: ListingDecision, user, decision: str, decision_no: str = "",
+                   decided_on: dt.date | None = None, commitment_signed_on: dt.date | None = None,
+                   reason: str = "") -> ListingDecision:
+    """The listing decision (arts. 7-8), by the head, never by the drafter.
+
+    - within 20 WD of the payment deadline's expiry (+20 WD with an approved extension);
+    - not before the objection window closed, nor while an objection waits for verification;
+    - art. 7: an employer that paid in full and signed a credit commitment before the decision is not listed;
+    - an upheld objection means the grounds do not hold: not listed."""
+    _require(user, listing.region_id, HEAD)
+    _locked(listing)
+    _expect(listing, S.NOTICE_SERVED)
+    decided_on = decided_on or _today()
+    if user.pk == listing.drafted_by_id:
+        raise NotAllowed({"__all__": [_("The person who drafted the listing cannot approve it (four eyes).")]})
+    due = decision_due(listing)
+    if decided_on > due:
+        raise DomainError({"__all__": [
+            _("The decision was due by %(due)s: 20 working days after the payment deadline, 20 more with an "
+              "approved extension (%(cite)s).") % {"due": due, "cite": _cite("BL-DECISION", listing.payment_deadline)}]})
+    window = objection_due(listing)
+    if listing.objection_received_at is None and decided_on <= window:
+        raise DomainError({"__all__": [_("The objection window is open until %(due)s (%(cite)s).")
+                                       % {"due": window, "cite": _cite("BL-OBJECTION", listing.notice_served_at)}]})
+    if listing.objection_received_at and not listing.objection_verified_at:
+        raise DomainError({"__all__": [_("Verify the objection first (%(cite)s).")
+                                       % {"cite": _cite("BL-OBJECTION-VERIFY", listing.objection_received_at)}]})
+    paid = complaint_totals(listing.complaint)["outstanding"] <= 0
+    if commitment_signed_on and commitment_signed_on > decided_on:
+        raise DomainError({"commitment_signed_on": [_("The commitment must be signed before the decision.")]})
+    art7 = paid and commitment_signed_on is not None
+    if decision == "list":
+        if art7:
+            raise DomainError({"__all__": [_("The employer paid in full and signed a credit commitment before the "
+                                             "decision: it may not be listed (Order 45 art. 7).")]})
+        if listing.objection_result == ListingDecision.ObjectionResult.UPHELD:
+            raise DomainError({"__all__": [_("The objection was upheld: the grounds for listing do not hold "
+                                             "(Order 45 art. 6).")]})
+        if not decision_no.strip():
+            raise DomainError({"decision_no": [_("This field is required.")]})
+        if ListingDecision.objects.filter(decision_no=decision_no.strip()).exclude(pk=listing.pk).exists():
+            raise DomainError({"decision_no": [_("This decision number is already used.")]})
+        if not listing.entries.filter(role__in=[BlacklistEntry.Role.LEGAL_REP, BlacklistEntry.Role.PRINCIPAL],
+                                      removed_at__isnull=True).exists():
+            raise DomainError({"__all__": [_("Add the legal representative or principal first: they are listed "
+                                             "with the unit (Order 45 art. 5).")]})
+        r = rule("BL-PERIOD", on=decided_on)
+        listing.set_state(S.LISTED)
+        listing.decision_no = decision_no.strip()
+        listing.decided_at = decided_on
+        listing.period_end = compute_due(decided_on, r.n, r.unit, listing.region_id).due
+    elif decision == "not_list":
+        if art7:
+            reason = reason.strip() or _("Paid in full and signed a credit commitment before the decision "
+                                         "(Order 45 art. 7).")
+        if not reason.strip():
+            raise DomainError({"reason": [_("Give the reason for not listing.")]})
+        listing.set_state(S.NOT_LISTED)
+        listing.decided_at = decided_on
+        listing.non_listing_reason = reason.strip()
+    else:
+        raise DomainError({"decision": [_("Choose one of the listed options.")]})
+    listing.commitment_signed_on = commitment_signed_on
+    listing.approved_by = user
+    _save(listing, user)
+    deadline_close(case=listing, rule_id="BL-DECISION", on=decided_on)
+    return listing
+
+
+@transaction.atomic
+def listing_publish(*, listing: ListingDecision, user) -> ListingDecision:
+    """Publish a decided listing on the public registry (art. 9)."""
+    _require(user, listing.region_id, PUBLISHER)
+    _locked(listing)
+    _expect(listing, S.LISTED)
+    listing.set_state(S.PUBLISHED)
+    listing.published_at = timezone.now()
+    listing.published_by = user
+    _save(listing, user)
+    registry_bump()
+    return listing
+
+
+def _remove_entries(listing, user, reason):
+    now = timezone.now()
+    for entry in listing.entries.filter(removed_at__isnull=True):
+        entry.removed_at = now
+        entry.removal_reason = reason
+        _save(entry, user)
+
+
+def _removal_done(listing, anchor: dt.date, on: dt.date):
+    """Removal is done at once; the BL-REMOVAL deadline (art. 17: ≤10 WD) is recorded and met."""
+    _deadline(listing, "BL-REMOVAL", anchor)
+    deadline_close(case=listing, rule_id="BL-REMOVAL", on=on)
+
+
+@transaction.atomic
+def listing_revoke(*, listing: ListingDecision, user, reason: str, on: dt.date | None = None) -> ListingDecision:
+    """The underlying order was revoked: the listing is revoked and every party removed (art. 16)."""
+    _require(user, listing.region_id, HEAD)
+    _locked(listing)
+    _expect(listing, S.LISTED, S.PUBLISHED)
+    on = on or _today()
+    if not reason.strip():
+        raise DomainError({"reason": [_("This field is required.")]})
+    listing.set_state(S.REVOKED)
+    listing.ended_at = on
+    listing.revocation_reason = reason.strip()
+    _save(listing, user)
+    _remove_entries(listing, user, BlacklistEntry.RemovalReason.REVOKED)
+    _removal_done(listing, on, on)
+    registry_bump()
+    return listing
+
+
+def listing_expire_sweep(*, today: dt.date | None = None) -> int:
+    """Listings whose 3-year period has ended (the day after ``period_end``) expire and every party is removed at
+    once (art. 17 allows 10 WD). Each listing is locked and re-checked; running it again changes nothing."""
+    today = today or _today()
+    n = 0
+    due = list(ListingDecision.objects.filter(state__in=[S.LISTED, S.PUBLISHED], period_end__lt=today)
+               .values_list("pk", flat=True))
+    for pk in due:
+        with transaction.atomic():
+            listing = (ListingDecision.objects.select_for_update()
+                       .filter(pk=pk, state__in=[S.LISTED, S.PUBLISHED], period_end__lt=today).first())
+            if listing is None:
+                continue
+            listing.set_state(S.EXPIRED)
+            listing.ended_at = listing.period_end
+            _save(listing, None)
+            _remove_entries(listing, None, BlacklistEntry.RemovalReason.EXPIRED)
+            _removal_done(listing, listing.period_end, today)
+            n += 1
+    if n:
+        registry_bump()
+    return n
