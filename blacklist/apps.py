@@ -9,7 +9,7 @@ def _reload_rules(sender, using="default", **kwargs):
     from django.apps import apps
 
     DeadlineRule = apps.get_model("casework", "DeadlineRule")
-    if not DeadlineRule.objects.using(using).filter(rule_id="BL-DECISION").exists():
+    if not DeadlineRule.objects.using(using).filter(rule_id="BL-EARLY-DECISION").exists():
         from .reference_data import load_rules
 
         load_rules(apps.get_model)

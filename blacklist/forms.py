@@ -7,7 +7,8 @@ from casework.models import Region
 from .models import BlacklistEntry, ListingDecision
 
 __all__ = ["RegistrySearchForm", "ProposeForm", "PartyForm", "NoticeForm", "ObjectionForm", "VerifyForm",
-           "ExtensionForm", "DecideForm", "PublishForm", "RevokeForm"]
+           "ExtensionForm", "DecideForm", "PublishForm", "RevokeForm", "EarlyApplyForm", "EarlyDecideForm", "EarlyRevokeForm",
+           "CriminalForm"]
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -70,3 +71,31 @@ class PublishForm(forms.Form):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("The order revoked, and by what"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EarlyApplyForm(forms.Form):
+    applied_at = forms.DateField(label=_("Application received on"), widget=DATE)
+    correction_date = forms.DateField(label=_("Arrears corrected on"), widget=DATE)
+    commitment = forms.BooleanField(label=_("A written commitment not to default on wages again is attached"),
+                                    required=False)
+    commitment_text = forms.CharField(label=_("Commitment"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
+    evidence_note = forms.CharField(label=_("Proof of correction"), required=False,
+                                    widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EarlyDecideForm(forms.Form):
+    approve = forms.TypedChoiceField(label=_("Decision"), widget=forms.RadioSelect, coerce=lambda v: v == "approve",
+                                     choices=[("approve", _("Remove early: the employer and every co-listed person")),
+                                              ("refuse", _("Refuse"))])
+    reason = forms.CharField(label=_("Reasons for refusal"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EarlyRevokeForm(forms.Form):
+    reason = forms.CharField(label=_("The fraud found, and the evidence"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CriminalForm(forms.Form):
+    pending = forms.BooleanField(label=_("Criminal proceedings for refusal to pay wages are pending"), required=False)
+    note = forms.CharField(label=_("Case and authority"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -11,7 +11,8 @@ from casework.errors import DomainError
 from casework.fields import EncryptedCharField
 from casework.models import AuditedModel, Complaint, Employer, InspectionDocument, Region, TimeStamped
 
-__all__ = ["ListingState", "TRANSITIONS", "LIVE_STATES", "ListingDecision", "BlacklistEntry"]
+__all__ = ["ListingState", "TRANSITIONS", "LIVE_STATES", "ListingDecision", "BlacklistEntry",
+           "EarlyRemovalApplication"]
 
 
 class ListingState(models.TextChoices):
@@ -22,6 +23,7 @@ class ListingState(models.TextChoices):
     PUBLISHED = "PUBLISHED", _("published")
     EXPIRED = "EXPIRED", _("expired and removed")
     REVOKED = "REVOKED", _("listing revoked and removed")
+    EARLY_REMOVED = "EARLY_REMOVED", _("removed early")
 
 
 S = ListingState
@@ -31,8 +33,10 @@ S = ListingState
 TRANSITIONS: dict[str, set[str]] = {
     S.CANDIDATE: {S.NOTICE_SERVED},
     S.NOTICE_SERVED: {S.LISTED, S.NOT_LISTED},
-    S.LISTED: {S.PUBLISHED, S.EXPIRED, S.REVOKED},
-    S.PUBLISHED: {S.EXPIRED, S.REVOKED},
+    S.LISTED: {S.PUBLISHED, S.EXPIRED, S.REVOKED, S.EARLY_REMOVED},
+    S.PUBLISHED: {S.EXPIRED, S.REVOKED, S.EARLY_REMOVED},
+    # art. 15: an early removal obtained by fraud is revoked: back to the state it left (LISTED or PUBLISHED)
+    S.EARLY_REMOVED: {S.LISTED, S.PUBLISHED},
     S.NOT_LISTED: set(),
     S.EXPIRED: set(),
     S.REVOKED: set(),
@@ -100,6 +104,12 @@ class ListingDecision(AuditedModel, TimeStamped):
                                      related_name="+", verbose_name=_("published by"))
     ended_at = models.DateField(_("expired or revoked on"), null=True, blank=True)
     revocation_reason = models.TextField(_("revocation reason"), blank=True)
+    # art. 15: when an early removal is revoked the 3-year period restarts from the revocation date
+    period_restarted_on = models.DateField(_("listing period restarted on"), null=True, blank=True)
+    # art. 13(2): criminal proceedings for refusal to pay wages (刑法 art. 276-1) pending against a party; set by
+    # blacklist.services.criminal_proceedings_set until the criminal-transfer track (spec §7) has its own model
+    criminal_proceedings_pending = models.BooleanField(_("criminal proceedings pending"), default=False)
+    criminal_proceedings_note = models.TextField(_("criminal proceedings"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -180,3 +190,60 @@ class BlacklistEntry(AuditedModel, TimeStamped):
 
     def __str__(self):  # never the ID number
         return f"{self.get_role_display()} #{self.pk}"
+
+
+class EarlyRemovalApplication(AuditedModel, TimeStamped):
+    """An application for early removal (信用修复, Order 45 arts. 12-15): recorded by a credit officer, decided by
+    the head (never the recorder) within 15 WD; an approval removes every party of the listing; an approval
+    obtained by fraud may be revoked (art. 15), which restores the listing and restarts its period."""
+
+    class Result(models.TextChoices):
+        REMOVED = "REMOVED", _("removed early")
+        REFUSED = "REFUSED", _("refused")
+
+    listing = models.ForeignKey(ListingDecision, on_delete=models.PROTECT, related_name="early_removals",
+                                verbose_name=_("listing decision"))
+    applied_at = models.DateField(_("application received on"))
+    correction_date = models.DateField(_("arrears corrected on"))
+    commitment = models.BooleanField(_("written commitment not to default again"), default=False)
+    commitment_text = models.TextField(_("commitment"), blank=True)
+    evidence_note = models.TextField(_("proof of correction"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+    decided_at = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    result = models.CharField(_("result"), max_length=8, choices=Result.choices, blank=True)
+    refusal_reason = models.TextField(_("reasons for refusal"), blank=True)
+    state_before = models.CharField(_("listing state before removal"), max_length=16, choices=ListingState.choices,
+                                    blank=True)
+    revoked_at = models.DateField(_("removal revoked on"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("removal revoked by"))
+    revocation_reason = models.TextField(_("reason for revoking the removal"), blank=True)
+
+    class Meta:
+        ordering = ["-applied_at", "-id"]
+        verbose_name = _("early-removal application")
+        verbose_name_plural = _("early-removal applications")
+        constraints = [
+            models.CheckConstraint(condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("recorded_by")),
+                                   name="early_removal_recorder_not_decider"),
+            models.UniqueConstraint(fields=["listing"], condition=Q(result=""),
+                                    name="early_removal_one_pending_per_listing"),
+            models.CheckConstraint(condition=~Q(result="REFUSED") | ~Q(refusal_reason=""),
+                                   name="early_removal_refusal_has_reason"),
+            models.CheckConstraint(condition=Q(result="") | (Q(decided_at__isnull=False)
+                                                             & Q(decided_by__isnull=False)),
+                                   name="early_removal_decided_has_decider"),
+            models.CheckConstraint(condition=Q(revoked_at__isnull=True) | (Q(result="REMOVED")
+                                                                           & ~Q(revocation_reason="")),
+                                   name="early_removal_revoked_was_removed"),
+        ]
+
+    def __str__(self):
+        return f"Early removal #{self.pk} ({self.listing})"
+
+    @property
+    def pending(self) -> bool:
+        return not self.result

@@ -82,7 +82,7 @@ def public_row(listing) -> dict:
                       for p in persons],
         "reason": reason, "legal_basis": LEGAL_BASIS[listing.basis_limb],
         "deciding_department": listing.deciding_department, "decision_no": listing.decision_no,
-        "decided_at": listing.decided_at.isoformat(), "period_start": listing.decided_at.isoformat(),
+        "decided_at": listing.decided_at.isoformat(), "period_start": (listing.period_restarted_on or listing.decided_at).isoformat(),
         "period_end": listing.period_end.isoformat(),
     }
 

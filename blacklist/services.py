@@ -18,18 +18,20 @@ from casework.access import has_role, region_prefixes
 from casework.errors import DomainError, NotAllowed
 from casework.fields import pii_hash
 from casework.identity import mask_id_public, validate_id_number
-from casework.models import Complaint, InspectionDocument
+from casework.models import Complaint, ComplaintState, InspectionDocument
 from casework.services.clock import compute_due
 from casework.services.config import rule
 from casework.services.deadlines import deadline_close, deadline_extend, deadline_open
 
 from .cache import registry_bump
-from .models import LIVE_STATES, BlacklistEntry, ListingDecision, ListingState as S
+from .models import LIVE_STATES, BlacklistEntry, EarlyRemovalApplication, ListingDecision, ListingState as S
 
 __all__ = [
     "CREDIT_OFFICER", "PUBLISHER", "HEAD", "listings_for", "candidates_for", "can_act", "listing_propose",
     "listing_party_add", "notice_serve", "objection_record", "objection_verify", "extension_approve",
     "listing_decide", "listing_publish", "listing_revoke", "listing_expire_sweep", "order_for",
+    "early_removal_earliest", "early_removal_pending", "criminal_proceedings_set", "early_removal_apply",
+    "early_removal_decide", "early_removal_revoke",
 ]
 
 CREDIT_OFFICER, PUBLISHER, HEAD = "credit_officer", "publisher", "inspection_head"
@@ -438,3 +440,174 @@ def listing_expire_sweep(*, today: dt.date | None = None) -> int:
     if n:
         registry_bump()
     return n
+
+
+# --- early removal (arts. 12-15) -----------------------------------------------------------------------------------
+
+ACTIVE_STATES = (S.LISTED, S.PUBLISHED)
+# a complaint in one of these states is over: it no longer shows arrears outstanding during the listing
+_CLOSED_COMPLAINT = [ComplaintState.COMPLIED, ComplaintState.CLOSED, ComplaintState.CLOSED_WITHDRAWN_CASE,
+                     ComplaintState.REJECTED_LIMITATION, ComplaintState.REDIRECTED_DISPUTE,
+                     ComplaintState.FORWARDED_JURISDICTION, ComplaintState.TRANSFERRED_OTHER_DEPT,
+                     ComplaintState.DRAFT]
+
+
+def early_removal_earliest(listing, correction_date: dt.date) -> dt.date:
+    """First day an early-removal application is accepted: the day after BL-EARLY-WAIT (6 months, completed)
+    counted from the correction (spec §2.3: corrected 2025-09-10 → complete 2026-03-10 → from 2026-03-11)."""
+    r = rule("BL-EARLY-WAIT", on=correction_date)
+    return compute_due(correction_date, r.n, r.unit, listing.region_id).due + dt.timedelta(days=1)
+
+
+def early_removal_pending(listing) -> EarlyRemovalApplication | None:
+    return listing.early_removals.filter(result="").first()
+
+
+def _new_arrears(listing):
+    """Complaints against the same employer, opened after the listing, that show unpaid arrears: flagged a blacklist
+    candidate and still open, or concluded not complied (art. 13(1))."""
+    return (Complaint.objects.filter(employer=listing.employer, created_at__gt=listing.created_at)
+            .exclude(pk=listing.complaint_id)
+            .filter(Q(state=ComplaintState.NON_COMPLIANT) | (Q(blacklist_candidate=True)
+                                                             & ~Q(state__in=_CLOSED_COMPLAINT))))
+
+
+@transaction.atomic
+def criminal_proceedings_set(*, listing: ListingDecision, user, pending: bool, note: str = "") -> ListingDecision:
+    """Record that criminal proceedings for refusal to pay wages (刑法 art. 276-1) are pending against a party of
+    the listing, or that they ended: while pending, early removal is barred (art. 13(2)). Stands in for the criminal
+    transfer track (spec §7) until that track has its own model."""
+    _require(user, listing.region_id, CREDIT_OFFICER, HEAD)
+    _locked(listing)
+    if pending and not note.strip():
+        raise DomainError({"note": [_("This field is required.")]})
+    listing.criminal_proceedings_pending = pending
+    listing.criminal_proceedings_note = note.strip()
+    return _save(listing, user)
+
+
+@transaction.atomic
+def early_removal_apply(*, listing: ListingDecision, user, applied_at: dt.date, correction_date: dt.date,
+                        commitment: bool, commitment_text: str = "", evidence_note: str = "") -> EarlyRemovalApplication:
+    """Record an application for early removal (arts. 12-14) received on ``applied_at``. Refused, each with its
+    citation: the listing is not in force; the arrears are not corrected; less than 6 full months since the
+    correction (BL-EARLY-WAIT); no written commitment not to default again; new arrears of the employer during the
+    listing, or criminal proceedings pending (art. 13). Accepted: the BL-EARLY-DECISION deadline (15 WD) opens."""
+    _require(user, listing.region_id, CREDIT_OFFICER)
+    _locked(listing)
+    _expect(listing, *ACTIVE_STATES)
+    if early_removal_pending(listing):
+        raise DomainError({"__all__": [_("An early-removal application is already waiting for a decision.")]})
+    if applied_at > _today():
+        raise DomainError({"applied_at": [_("The date cannot be in the future.")]})
+    if applied_at < listing.decided_at:
+        raise DomainError({"applied_at": [_("The application cannot precede the listing decision.")]})
+    if correction_date > applied_at:
+        raise DomainError({"correction_date": [_("The correction cannot be after the application.")]})
+    errors = []
+    art12, art13 = _cite("BL-EARLY-WAIT", correction_date), _("Order 45 art. 13")
+    if complaint_totals(listing.complaint)["outstanding"] > 0:
+        errors.append(_("The arrears of the listed case are not paid in full: nothing is corrected yet (%(cite)s).")
+                      % {"cite": art12})
+    earliest = early_removal_earliest(listing, correction_date)
+    if applied_at < earliest:
+        errors.append(_("Early removal can be applied for from %(d)s: 6 full months after the correction on "
+                        "%(c)s (%(cite)s).") % {"d": earliest, "c": correction_date, "cite": art12})
+    if not commitment:
+        errors.append(_("A written commitment not to default on wages again is required (%(cite)s).")
+                      % {"cite": art12})
+    new = _new_arrears(listing).first()
+    if new is not None:
+        errors.append(_("The employer has new wage arrears during the listing (case %(case)s): early removal is "
+                        "barred (%(cite)s(1)).") % {"case": new.case_number, "cite": art13})
+    if listing.criminal_proceedings_pending:
+        errors.append(_("Criminal proceedings for refusal to pay wages are pending: early removal is barred "
+                        "(%(cite)s(2)).") % {"cite": art13})
+    if errors:
+        raise DomainError({"__all__": errors})
+    app = EarlyRemovalApplication(listing=listing, applied_at=applied_at, correction_date=correction_date,
+                                  commitment=True, commitment_text=commitment_text.strip(),
+                                  evidence_note=evidence_note.strip(), recorded_by=user)
+    _save(app, user)
+    _deadline(listing, "BL-EARLY-DECISION", applied_at)
+    return app
+
+
+@transaction.atomic
+def early_removal_decide(*, listing: ListingDecision, user, approve: bool, reason: str = "",
+                         on: dt.date | None = None) -> EarlyRemovalApplication:
+    """The head decides the pending application (art. 14), never the officer who recorded it nor the listing's
+    drafter. Approval: the listing becomes EARLY_REMOVED and every party of it is removed at once (reason EARLY),
+    the public registry drops it immediately (cache version bumped); BL-REMOVAL (10 WD) recorded and met.
+    Refusal: with reasons (art. 14; remedies art. 18)."""
+    _require(user, listing.region_id, HEAD)
+    _locked(listing)
+    _expect(listing, *ACTIVE_STATES)
+    on = on or _today()
+    app = early_removal_pending(listing)
+    if app is None:
+        raise DomainError({"__all__": [_("There is no early-removal application waiting for a decision.")]})
+    if user.pk == listing.drafted_by_id:
+        raise NotAllowed({"__all__": [_("The person who drafted the listing cannot approve it (four eyes).")]})
+    if user.pk == app.recorded_by_id:
+        raise NotAllowed({"__all__": [_("The person who recorded the application cannot decide it (four eyes).")]})
+    if on < app.applied_at:
+        raise DomainError({"__all__": [_("The decision cannot precede the application.")]})
+    if on > _today():
+        raise DomainError({"__all__": [_("The date cannot be in the future.")]})
+    app.decided_at, app.decided_by = on, user
+    if approve:
+        app.result = EarlyRemovalApplication.Result.REMOVED
+        app.state_before = listing.state
+        listing.set_state(S.EARLY_REMOVED)
+        listing.ended_at = on
+        _save(listing, user)
+        _save(app, user)
+        _remove_entries(listing, user, BlacklistEntry.RemovalReason.EARLY)
+        _removal_done(listing, on, on)
+        registry_bump()
+    else:
+        if not reason.strip():
+            raise DomainError({"reason": [_("Give the reasons for the refusal (%(cite)s).")
+                                          % {"cite": _cite("BL-EARLY-DECISION", app.applied_at)}]})
+        app.result = EarlyRemovalApplication.Result.REFUSED
+        app.refusal_reason = reason.strip()
+        _save(app, user)
+    deadline_close(case=listing, rule_id="BL-EARLY-DECISION", on=on)
+    return app
+
+
+@transaction.atomic
+def early_removal_revoke(*, listing: ListingDecision, user, reason: str,
+                         on: dt.date | None = None) -> EarlyRemovalApplication:
+    """Art. 15: the early removal was obtained by fraud (serious): it is revoked, the listing returns to the state
+    it left (LISTED or PUBLISHED), the 3-year period (BL-PERIOD) restarts from the revocation date, the parties the
+    early removal took off are put back and the registry shows them again at once."""
+    _require(user, listing.region_id, HEAD)
+    _locked(listing)
+    _expect(listing, S.EARLY_REMOVED)
+    on = on or _today()
+    if not reason.strip():
+        raise DomainError({"reason": [_("This field is required.")]})
+    app = listing.early_removals.filter(result=EarlyRemovalApplication.Result.REMOVED,
+                                        revoked_at__isnull=True).order_by("-decided_at", "-id").first()
+    if app is None or on < app.decided_at:
+        raise DomainError({"__all__": [_("There is no early removal to revoke.")]})
+    back = app.state_before or S.PUBLISHED
+    if back in LIVE_STATES and ListingDecision.objects.filter(complaint=listing.complaint_id, state__in=LIVE_STATES
+                                                              ).exclude(pk=listing.pk).exists():
+        raise DomainError({"__all__": [_("A listing of this case is already in progress.")]})
+    r = rule("BL-PERIOD", on=on)
+    listing.set_state(back)
+    listing.ended_at = None
+    listing.period_restarted_on = on
+    listing.period_end = compute_due(on, r.n, r.unit, listing.region_id).due
+    _save(listing, user)
+    for entry in listing.entries.filter(removal_reason=BlacklistEntry.RemovalReason.EARLY):
+        entry.removed_at = None
+        entry.removal_reason = ""
+        _save(entry, user)
+    app.revoked_at, app.revoked_by, app.revocation_reason = on, user, reason.strip()
+    _save(app, user)
+    registry_bump()
+    return app

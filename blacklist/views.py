@@ -15,8 +15,9 @@ from casework.ratelimits import limited
 from casework.services.deadlines import deadlines_for
 
 from . import services as svc
-from .forms import (DecideForm, ExtensionForm, NoticeForm, ObjectionForm, PartyForm, ProposeForm, PublishForm,
-                    RegistrySearchForm, RevokeForm, VerifyForm)
+from .forms import (CriminalForm, DecideForm, EarlyApplyForm, EarlyDecideForm, EarlyRevokeForm, ExtensionForm,
+                    NoticeForm, ObjectionForm, PartyForm, ProposeForm, PublishForm, RegistrySearchForm, RevokeForm,
+                    VerifyForm)
 from .models import ListingState as S
 from .selectors import blacklist_search, public_get
 
@@ -108,6 +109,14 @@ STEPS = {
     "publish": (PublishForm, svc.listing_publish, (svc.PUBLISHER,), (S.LISTED,), _l("Publish on the registry")),
     "revoke": (RevokeForm, svc.listing_revoke, (svc.HEAD,), (S.LISTED, S.PUBLISHED),
                _l("Revoke: the underlying order was revoked")),
+    "criminal": (CriminalForm, svc.criminal_proceedings_set, (svc.CREDIT_OFFICER, svc.HEAD), (S.LISTED, S.PUBLISHED),
+                 _l("Criminal proceedings")),
+    "early_apply": (EarlyApplyForm, svc.early_removal_apply, (svc.CREDIT_OFFICER,), (S.LISTED, S.PUBLISHED),
+                    _l("Record an early-removal application")),
+    "early_decide": (EarlyDecideForm, svc.early_removal_decide, (svc.HEAD,), (S.LISTED, S.PUBLISHED),
+                     _l("Decide on early removal")),
+    "early_revoke": (EarlyRevokeForm, svc.early_removal_revoke, (svc.HEAD,), (S.EARLY_REMOVED,),
+                     _l("Revoke the early removal: obtained by fraud")),
 }
 
 
@@ -117,6 +126,7 @@ def _listing_or_404(user, pk):
 
 def _offered(user, listing):
     steps = []
+    pending = svc.early_removal_pending(listing)
     for name, (form_cls, _svc, roles, states, title) in STEPS.items():
         if listing.state in states and svc.can_act(user, listing.region_id, *roles):
             if name == "objection" and listing.objection_received_at:
@@ -124,6 +134,8 @@ def _offered(user, listing):
             if name == "verify" and (not listing.objection_received_at or listing.objection_verified_at):
                 continue
             if name == "extension" and listing.extension_approved_by_id:
+                continue
+            if name in ("early_apply", "early_decide") and (name == "early_apply") == bool(pending):
                 continue
             steps.append({"name": name, "title": title, "form": form_cls(prefix=name)})
     return steps
@@ -141,7 +153,8 @@ def staff_listing(request, pk: int, *, errors=None, failed_step=None, status=200
     return render(request, "blacklist/staff_listing.html", {
         "listing": listing, "entries": list(listing.entries.all()), "steps": steps,
         "deadlines": deadlines_for(listing).order_by("due_date", "id"), "decision_due": svc.decision_due(listing),
-        "objection_due": svc.objection_due(listing)}, status=status)
+        "objection_due": svc.objection_due(listing),
+        "early_removals": list(listing.early_removals.select_related("recorded_by", "decided_by"))}, status=status)
 
 
 @login_required
