@@ -227,7 +227,7 @@ def test_staff_page_steps(bl):
         assert f'action="{url}early_apply/"' in page and "early_decide" not in page
         r = officer.post(f"{url}early_apply/", {"early_apply-applied_at": first.isoformat(),
                                                 "early_apply-correction_date": corrected.isoformat()})
-        assert r.status_code == 400 and "written commitment" in r.content.decode()
+        assert r.status_code == 400 and "书面信用承诺" in r.content.decode()  # Chinese by default
         r = officer.post(f"{url}early_apply/", {"early_apply-applied_at": first.isoformat(),
                                                 "early_apply-correction_date": corrected.isoformat(),
                                                 "early_apply-commitment": "on"})
