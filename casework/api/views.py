@@ -28,7 +28,7 @@ from ..models import Complaint, ComplaintState
 from ..selectors import STAGES, case_get_for_user, case_list_for_user, tracking_view
 from ..services.case_actions import (can_act_on_case, case_add_evidence, case_add_inspection_record,
                                      case_record_payment, case_verify_item, complaint_intake)
-from ..services.intake import check_access_code, normalise_case_number
+from ..services.intake import complaint_for_tracking, normalise_case_number
 from ..workflow import inbox_for, queue_for, task_assign, task_complete, task_for_user
 from . import serializers as s
 from .errors import NotFound, raise_for_serializer
@@ -121,7 +121,6 @@ class ComplaintIntakeView(APIView):
 
 
 # A stand-in for an unknown case, so that a wrong case number costs the same work as a wrong code.
-_NO_CASE = Complaint(access_code_hash="0" * 64)
 
 
 @extend_schema_view(get=extend_schema(
@@ -140,10 +139,8 @@ class TrackView(APIView):
 
     def get(self, request, case_number):
         enforce_rate(request, group="api.track", setting="TRACKING_RATE", default="10/m")
-        number = normalise_case_number(case_number)
-        complaint = Complaint.objects.filter(case_number=number).first() if number else None
-        ok = check_access_code(complaint or _NO_CASE, request.query_params.get("code", ""))
-        if complaint is None or not ok:
+        complaint = complaint_for_tracking(case_number, request.query_params.get("code", ""))
+        if complaint is None:
             raise NotFound({"__all__": [_("The case number and access code do not match any case. Check both "
                                           "against your receipt.")]})
         response = Response(s.TrackingSerializer(tracking_view(complaint)).data)

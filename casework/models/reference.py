@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .base import AuditedModel
 
-__all__ = ["prefix_of", "Region", "Holiday", "CalendarCoverage", "DeadlineRule", "LegalParameter", "TimeUnit"]
+__all__ = ["prefix_of", "region_chain", "Region", "Holiday", "CalendarCoverage", "DeadlineRule", "LegalParameter", "TimeUnit"]
 
 
 class Region(AuditedModel):
@@ -59,12 +59,12 @@ class Region(AuditedModel):
 
     def chain(self) -> list[str]:
         """Codes from this region up to the province: county → prefecture → province."""
-        codes = [self.code]
-        if self.code[4:] != "00":
-            codes.append(self.code[:4] + "00")
-        if self.code[2:] != "0000":
-            codes.append(self.code[:2] + "0000")
-        return codes
+        return region_chain(self.code)
+
+
+def region_chain(code: str) -> list[str]:
+    """A code and the codes above it, most specific first: county → prefecture → province (no duplicates)."""
+    return list(dict.fromkeys([code, code[:4] + "00", code[:2] + "0000"]))
 
 
 def prefix_of(code: str) -> str:

@@ -9,7 +9,7 @@ import calendar as pycal
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..models import CalendarCoverage, Holiday, TimeUnit
+from ..models import CalendarCoverage, Holiday, TimeUnit, region_chain
 
 __all__ = ["ClockResult", "WorkingCalendar", "compute_due", "add_months"]
 
@@ -27,12 +27,7 @@ def layers_for(region_code: str | None) -> list[str | None]:
     """Most specific first: county → prefecture → province → national (None)."""
     if not region_code:
         return [None]
-    chain = [region_code]
-    if region_code[4:] != "00":
-        chain.append(region_code[:4] + "00")
-    if region_code[2:] != "0000":
-        chain.append(region_code[:2] + "0000")
-    return [*dict.fromkeys(chain), None]
+    return [*region_chain(region_code), None]
 
 
 class WorkingCalendar:

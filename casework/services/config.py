@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from ..errors import DomainError
-from ..models import DeadlineRule, LegalParameter
+from ..models import DeadlineRule, LegalParameter, region_chain
 
 __all__ = ["param", "params", "rule", "MissingConfiguration"]
 
@@ -19,7 +19,7 @@ def param(key: str, *, on: dt.date | None = None, region_code: str | None = None
     on = on or dt.date.today()
     rows = list(LegalParameter.objects.filter(key=key, effective_from__lte=on).order_by("-effective_from"))
     if region_code:
-        chain = {region_code, region_code[:4] + "00", region_code[:2] + "0000"}
+        chain = set(region_chain(region_code))
         specific = [r for r in rows if r.region_id in chain]
         if specific:
             return specific[0].decimal

@@ -28,7 +28,7 @@ from ..models import (Attachment, CaseEvent, CaseNumberSequence, Complaint, Comp
 from .config import params
 from .deadlines import deadline_open
 
-__all__ = ["intake_validate", "complaint_submit", "SubmitResult", "normalise_case_number", "check_access_code",
+__all__ = ["intake_validate", "complaint_submit", "SubmitResult", "normalise_case_number", "check_access_code", "complaint_for_tracking",
            "STEP_FIELDS"]
 
 # Which top-level fields each step of the guided online form collects (the same rules check each step).
@@ -351,6 +351,15 @@ def access_code_hash(code: str) -> str:
 
 def check_access_code(complaint: Complaint, code: str) -> bool:
     return hmac.compare_digest(complaint.access_code_hash, access_code_hash(code))
+
+
+def complaint_for_tracking(case_number: str, code: str) -> Complaint | None:
+    """The complaint a worker may track with this case number and access code, or None. An unknown case and a
+    wrong code give the same answer after about the same work (the code is hashed and compared either way)."""
+    number = normalise_case_number(case_number)
+    complaint = Complaint.objects.filter(case_number=number).first() if number else None
+    ok = check_access_code(complaint or Complaint(access_code_hash="0" * 64), code)
+    return complaint if complaint is not None and ok else None
 
 
 # --- submit ------------------------------------------------------------------------------------------------------

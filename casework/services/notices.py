@@ -13,7 +13,6 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
@@ -22,7 +21,7 @@ from django.utils import timezone
 from notifications.services import Recipient, notify, notify_staff
 
 from ..access import Role
-from ..models import Complaint, ComplaintState as S, Deadline, Region
+from ..models import Complaint, ComplaintState as S, Deadline, Region, region_chain
 
 __all__ = ["WORKER_EVENTS", "EMPLOYER_EVENTS", "case_event_notify", "tasks_assigned_notify", "deadline_reminders",
            "complaint_supervision_set", "complaint_supervision_clear", "staff_for_failed_message",
@@ -151,7 +150,7 @@ def region_heads(region_codes) -> dict[str, list]:
     from guardian.models import UserObjectPermission
 
     codes = set(region_codes)
-    chains = {c: [c, c[:4] + "00", c[:2] + "0000"] for c in codes}
+    chains = {c: region_chain(c) for c in codes}
     wanted = {x for chain in chains.values() for x in chain}
     rows = (UserObjectPermission.objects
             .filter(content_type=ContentType.objects.get_for_model(Region), permission__codename="handle_cases",

@@ -31,7 +31,7 @@ from ..services.inspection import complaint_resubmit
 from ..access import Role, has_role
 from ..ratelimits import limited
 from ..services.case_actions import complaint_intake
-from ..services.intake import STEP_FIELDS, check_access_code, intake_validate, normalise_case_number
+from ..services.intake import STEP_FIELDS, complaint_for_tracking, intake_validate, normalise_case_number
 from . import drafts
 from .forms import LAST_STEP, REVIEW_STEP, STEPS, ResubmitForm, TrackForm, bind_step, blank_row, error_summary, \
     read_step
@@ -272,11 +272,8 @@ def track(request):
             form.add_error("case_number", _("A case number has 14 digits and its last digit is a check digit. "
                                             "Please compare it with your receipt."))
         else:
-            complaint = Complaint.objects.filter(case_number=number).first()
-            # The same answer, and about the same work, whether the case is unknown or the code is wrong.
-            ok = check_access_code(complaint, form.cleaned_data["access_code"]) if complaint else \
-                check_access_code(Complaint(access_code_hash="0" * 64), form.cleaned_data["access_code"])
-            if complaint is not None and ok:
+            complaint = complaint_for_tracking(number, form.cleaned_data["access_code"])
+            if complaint is not None:
                 request.session.cycle_key()
                 request.session[TRACK_KEY] = {"id": complaint.pk, "at": time.time()}
                 return redirect("track-result")
@@ -301,7 +298,7 @@ def track_result(request):
         messages.info(request, _("Enter your case number and access code to see your case."))
         return redirect("track")
     needs_correction = complaint.state == ComplaintState.NEEDS_CORRECTION
-    form, errors, status = None, [], 200
+    form, status = None, 200
     if needs_correction:
         form = ResubmitForm(request.POST if request.method == "POST" else None, initial={"facts": complaint.facts})
         if request.method == "POST" and form.is_valid():
