@@ -32,6 +32,8 @@ class ArrearsLineItem(AuditedModel):
 
     complaint = models.ForeignKey("casework.Complaint", on_delete=models.CASCADE, null=True, blank=True,
                                   related_name="items")
+    dispute = models.ForeignKey("disputes.DisputeCase", on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="items", verbose_name=_("dispute case"))
     worker = models.ForeignKey("casework.Person", on_delete=models.PROTECT, null=True, blank=True,
                                related_name="arrears_items")
     category = models.CharField(_("category"), max_length=24, choices=Category.choices)

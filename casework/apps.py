@@ -9,3 +9,4 @@ class CaseworkConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (audit context on history rows; append-only guard)
+        from . import inspection_steps  # noqa: F401  (registers the inspection track with casework.workflow)

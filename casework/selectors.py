@@ -120,8 +120,10 @@ def case_get_for_user(user, case_number: str) -> Complaint:
     return c
 
 
-def deadlines_of(complaint):
-    return Deadline.objects.filter(content_type=_ct(), object_id=complaint.pk).order_by("due_date", "id")
+def deadlines_of(case):
+    """The deadlines of any case (complaint or dispute): the Deadline table is generic over the case model."""
+    return Deadline.objects.filter(content_type=ContentType.objects.get_for_model(case),
+                                   object_id=case.pk).order_by("due_date", "id")
 
 
 HIDDEN_FIELDS = {"access_code_hash", "updated_at", "created_at", "id", "history_id", "history_date",

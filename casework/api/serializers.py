@@ -433,15 +433,26 @@ class CaseDetailSerializer(_ViewerMixin, serializers.Serializer):
 
 class TaskRowSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
+    track = serializers.SerializerMethodField(help_text=_("inspection, mediation or arbitration"))
     step = serializers.CharField(source="flow_task.name")
     title = serializers.SerializerMethodField()
-    case_number = serializers.CharField(source="process.complaint.case_number")
+    case_number = serializers.SerializerMethodField()
     status = serializers.CharField()
     created = serializers.DateTimeField()
     owner = serializers.CharField(source="owner.username", allow_null=True)
 
     def get_title(self, task) -> str:
         return str(getattr(task.flow_task, "task_title", "") or task.flow_task.name)
+
+    def get_track(self, task) -> str:
+        from ..workflow import track_of
+
+        return track_of(task).key
+
+    def get_case_number(self, task) -> str:
+        from ..workflow import case_of_task
+
+        return case_of_task(task).case_number
 
 
 class TaskListSerializer(serializers.Serializer):
@@ -458,7 +469,8 @@ class TaskFieldChoiceSerializer(serializers.Serializer):
 
 class TaskFieldSerializer(serializers.Serializer):
     name = serializers.CharField()
-    type = serializers.ChoiceField(choices=["string", "choice", "date", "decimal", "boolean", "integer"])
+    type = serializers.ChoiceField(choices=["string", "choice", "multiple_choice", "date", "datetime", "decimal",
+                                            "boolean", "integer"])
     required = serializers.BooleanField()
     label = serializers.CharField()
     choices = TaskFieldChoiceSerializer(many=True, required=False)
@@ -469,14 +481,24 @@ class TaskCaseSerializer(serializers.Serializer):
     case_number = serializers.CharField()
     state = serializers.CharField()
     state_display = serializers.CharField(source="get_state_display")
-    handling_region = RegionRefSerializer()
-    lead_inspector = serializers.CharField(source="lead_inspector.username", allow_null=True)
+    handling_region = serializers.SerializerMethodField()
+    lead_inspector = serializers.SerializerMethodField()
+
+    @extend_schema_field(RegionRefSerializer(allow_null=True))
+    def get_handling_region(self, c):
+        region = getattr(c, "handling_region", None) or getattr(c, "region", None)
+        return RegionRefSerializer(region).data if region is not None else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_lead_inspector(self, c):
+        lead = getattr(c, "lead_inspector", None)
+        return lead.username if lead is not None else None
 
 
 class TaskDetailSerializer(TaskRowSerializer):
     """A task with the fields its completion takes and what the caller may do with it."""
 
-    case = TaskCaseSerializer(source="process.complaint")
+    case = serializers.SerializerMethodField()
     fields = serializers.SerializerMethodField(method_name="describe_fields")
     can_assign = serializers.SerializerMethodField(method_name="caller_can_assign",
                                                    help_text=_("You may take this task now."))
@@ -484,11 +506,17 @@ class TaskDetailSerializer(TaskRowSerializer):
         method_name="caller_can_execute",
         help_text=_("You may complete this task now (taking it first if it is free)."))
 
+    @extend_schema_field(TaskCaseSerializer())
+    def get_case(self, task):
+        from ..workflow import case_of_task
+
+        return TaskCaseSerializer(case_of_task(task)).data
+
     @extend_schema_field(TaskFieldSerializer(many=True))
     def describe_fields(self, task):
-        from ..workflow import SPECS, describe_fields
+        from ..workflow import describe_fields, step_spec
 
-        spec = SPECS.get(task.flow_task.name)
+        spec = step_spec(task)
         return describe_fields(spec.form) if spec else []
 
     @extend_schema_field(serializers.BooleanField())

@@ -32,7 +32,8 @@ from ..selectors import (case_get_for_user, case_list_for_user, case_messages, c
                          supervision_overview)
 from ..services import case_actions
 from ..services.inspection import assignable_inspectors
-from ..workflow import SPECS, inbox_for, queue_for, task_assign, task_complete, task_for_user, task_unassign
+from ..workflow import (case_of_task, inbox_for, queue_for, step_spec, task_assign, task_complete, task_for_user,
+                        task_unassign, track_of)
 from .forms import CaseFilterForm, EvidenceForm, InspectionRecordForm, PaymentForm, VerifyItemForm
 
 __all__ = ["home", "task_detail", "task_take", "task_release", "case_list", "case_detail", "evidence_download",
@@ -42,16 +43,48 @@ SOON_DAYS = 7  # "due soon" on the home page: a display choice, not a legal peri
 OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 
 
-def _next_due(user, complaint_ids):
-    rows = case_list_for_user(user).filter(pk__in=complaint_ids).values("pk", "next_due", "next_rule", "is_overdue")
-    return {r["pk"]: r for r in rows}
+def _next_due(tasks_cases):
+    """Each case's next open deadline (one query per track, whatever the number of rows)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Min
+    from django.db.models.functions import Coalesce
+
+    from ..models import Deadline
+
+    by_model: dict = {}
+    for case in tasks_cases:
+        by_model.setdefault(type(case), set()).add(case.pk)
+    today = timezone.localdate()
+    out = {}
+    for model, ids in by_model.items():
+        rows = (Deadline.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id__in=ids,
+                                        status__in=[Deadline.Status.OPEN, Deadline.Status.EXTENDED,
+                                                    Deadline.Status.BREACHED])
+                .values("object_id").annotate(next_due=Min(Coalesce("extended_to", "due_date"))))
+        for r in rows:
+            out[(model, r["object_id"])] = {"next_due": r["next_due"], "is_overdue": r["next_due"] < today}
+    return out
 
 
 def _task_rows(user, tasks):
-    tasks = list(tasks)
-    due = _next_due(user, [t.process.complaint.pk for t in tasks])
-    return [{"task": t, "complaint": t.process.complaint, "title": t.flow_task.task_title,
-             "due": due.get(t.process.complaint.pk, {})} for t in tasks]
+    rows = []
+    for t in tasks:
+        spec = track_of(t)
+        case = getattr(t.process, spec.accessor)
+        rows.append({"task": t, "case": case, "case_url": spec.case_url(case), "title": t.flow_task.task_title,
+                     "party": _party_label(case)})
+    due = _next_due([r["case"] for r in rows])
+    for r in rows:
+        r["due"] = due.get((type(r["case"]), r["case"].pk), {})
+    return rows
+
+
+def _party_label(case) -> str:
+    employer = getattr(case, "employer", None)
+    if employer is not None:
+        return employer.name
+    label = getattr(case, "respondent_label", None)
+    return label() if callable(label) else ""
 
 
 @login_required
@@ -100,13 +133,13 @@ def _with_blank_choices(form):
 def task_detail(request, task_id: int):
     user = request.user
     task = _task_or_404(user, task_id)
-    name = task.flow_task.name
-    if name not in SPECS:
+    spec = step_spec(task)
+    if spec is None:
         raise Http404
     errors = {}
     if request.method == "POST":
         try:
-            complaint = task_complete(user=user, task_id=task.pk, data=request.POST.dict())
+            case = task_complete(user=user, task_id=task.pk, data=request.POST.dict())
         except Conflict as e:
             return render(request, "staff/task_conflict.html", {"message": e.message, "task": task}, status=409)
         except NotAllowed:
@@ -115,21 +148,24 @@ def task_detail(request, task_id: int):
             errors = e.errors
         else:
             messages.success(request, _("“%(step)s” is done for case %(case)s.")
-                             % {"step": task.flow_task.task_title, "case": complaint.case_number})
-            return redirect("staff-case", case_number=complaint.case_number)
+                             % {"step": task.flow_task.task_title, "case": case.case_number})
+            return redirect(track_of(task).case_url(case))
         task.refresh_from_db()
-    complaint = task.process.complaint
+    track = track_of(task)
+    case = case_of_task(task)
     mine = task.owner_id == user.pk and task.status in (STATUS.ASSIGNED, STATUS.STARTED)
     can_take = task.status == STATUS.NEW and not task.owner_id and task.flow_task.can_assign(user, task)
     can_do = (mine and task.flow_task.can_execute(user, task)) or can_take
-    form = _with_blank_choices(SPECS[name].form(request.POST if request.method == "POST" else None))
+    form = _with_blank_choices(spec.form(request.POST if request.method == "POST" else None))
+    is_complaint = track.key == "inspection"
     return render(request, "staff/task.html", {
-        "task": task, "title": task.flow_task.task_title, "complaint": complaint, "form": form,
+        "task": task, "title": task.flow_task.task_title, "case": case, "case_url": track.case_url(case),
+        "summary_template": track.summary_template, "complaint": case if is_complaint else None, "form": form,
         "errors": errors, "top_errors": errors.get("__all__", []) + [
             m for k, v in errors.items() if k != "__all__" and k not in form.fields for m in v],
         "field_errors": {k: v for k, v in errors.items() if k in form.fields},
-        "mine": mine, "can_take": can_take, "can_do": can_do, "totals": complaint_totals(complaint),
-        "deadlines": deadlines_of(complaint),
+        "mine": mine, "can_take": can_take, "can_do": can_do,
+        "totals": complaint_totals(case) if is_complaint else None, "deadlines": deadlines_of(case),
     }, status=400 if errors else 200)
 
 
