@@ -148,6 +148,7 @@ CELERY_BEAT_SCHEDULE = {
     "redispatch-notifications": {"task": "notifications.tasks.redispatch_pending", "schedule": timedelta(minutes=1)},
     "purge-expired-drafts": {"task": "casework.tasks.purge_expired_drafts", "schedule": timedelta(hours=12)},
     "blacklist-expiry-sweep": {"task": "blacklist.tasks.expire_listings", "schedule": timedelta(hours=6)},
+    "disputes-sweeps": {"task": "disputes.tasks.disputes_sweeps", "schedule": timedelta(hours=1)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

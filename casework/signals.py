@@ -69,7 +69,8 @@ ROLE_GROUPS = ["worker", "worker_rep", "informant", "employer_user", "general_co
 # Model-level permissions per role (for the admin). Case reach is per region (guardian), never per case.
 CONFIG_MODELS = [("casework", "holiday"), ("casework", "calendarcoverage"), ("casework", "deadlinerule"),
                  ("casework", "legalparameter"), ("casework", "region"), ("arrears", "minimumwagestandard"),
-                 ("arrears", "criminalthreshold")]
+                 ("arrears", "criminalthreshold"), ("disputes", "arbitrationcommission"),
+                 ("disputes", "mediationbody")]
 
 
 @receiver(post_migrate)

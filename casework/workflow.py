@@ -88,8 +88,10 @@ FIELD_TYPES = {forms.ChoiceField: "choice", forms.TypedChoiceField: "choice", fo
 
 
 def describe_fields(form_class) -> list[dict]:
+    """Each field of a form (a class, or an instance whose choices depend on the case) for API clients."""
+    form = form_class() if isinstance(form_class, type) else form_class
     out = []
-    for name, f in form_class().fields.items():
+    for name, f in form.fields.items():
         kind = next((v for k, v in FIELD_TYPES.items() if type(f) is k), "string")
         d = {"name": name, "type": kind, "required": f.required, "label": str(f.label or name)}
         if hasattr(f, "choices"):

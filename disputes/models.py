@@ -560,6 +560,8 @@ class Suspension(AuditedModel):
     ended_on = models.DateField(_("resumed on"), null=True, blank=True)
     ground = models.TextField(_("ground"))
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    previous_state = models.CharField(_("state before the suspension"), max_length=24,
+                                      choices=DisputeState.choices, blank=True)
 
     class Meta:
         ordering = ["started_on", "id"]
@@ -792,7 +794,13 @@ class CourtAction(AuditedModel):
     award = models.ForeignKey(AwardDocument, on_delete=models.CASCADE, related_name="court_actions")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     by_side = models.CharField(_("by"), max_length=10, choices=DisputeParty.Side.choices)
+    party = models.ForeignKey(DisputeParty, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("party"),
+                              help_text=_("who went to court: with several workers a non-final award takes effect "
+                                          "for those who did not sue (SPC Interp. I art. 17)"))
     filed_on = models.DateField(_("filed on"))
+    late = models.BooleanField(_("filed after the period"), default=False,
+                               help_text=_("recorded anyway: whether a late suit is heard is for the court"))
     court_name = models.CharField(_("court"), max_length=200, blank=True)
     outcome = models.CharField(_("outcome"), max_length=255, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -815,6 +823,9 @@ class MediationDocument(AuditedModel):
     signed_applicant_on = models.DateField(_("applicant signed for it on"), null=True, blank=True)
     signed_respondent_on = models.DateField(_("respondent signed for it on"), null=True, blank=True)
     effective_on = models.DateField(_("effective on"), null=True, blank=True)
+    refused_on = models.DateField(_("a party refused to sign for it on"), null=True, blank=True,
+                                  help_text=_("before it took effect: the tribunal must award (LDMAL art. 42)"))
+    refused_side = models.CharField(_("refused by"), max_length=10, blank=True)
     document = models.OneToOneField(CaseDocument, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="mediation_document")
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -10,6 +10,7 @@ __all__ = ["RULES", "PARAMS", "RULES_FROM", "load_rules"]
 LDMAL = "《劳动争议调解仲裁法》"
 RULES_ARB = "《劳动人事争议仲裁办案规则》（人社部令第33号）"
 EMR = "《企业劳动争议协商调解规定》（人社部令第17号）"
+SPC_I = "《最高人民法院关于审理劳动争议案件适用法律问题的解释（一）》（法释〔2020〕26号）"
 
 RULES = [
     # rule_id, n, unit, anchor event, citation, description
@@ -56,6 +57,10 @@ RULES = [
      "the employer may apply to the intermediate court to revoke a final award"),
     ("ARB-SUE-NONFINAL", 15, "CD", "award received", f"{LDMAL}第五十条 [C]",
      "either party may sue against a non-final award; unused, the award takes effect"),
+    ("ARB-SUE-AFTER-REVOKE", 15, "CD", "revocation ruling received", f"{LDMAL}第四十九条 [C]",
+     "after the court revokes a final award, either party may sue over the dispute"),
+    ("ARB-REVOKE-AFTER-SUIT", 30, "CD", "ruling ending the worker's suit received", f"{SPC_I}第二十一条 [C]",
+     "the worker's suit dismissed or withdrawn: the employer may then apply to revoke the final award"),
     ("ARB-LIMITATION", 1, "YEAR", "infringement known", f"{LDMAL}第二十七条 [C]",
      "limitation period for applying for arbitration"),
     ("ARB-RETENTION-AWARD", 10, "YEAR", "case closed", f"{RULES_ARB}第二十四条 [C]",
@@ -76,6 +81,9 @@ PARAMS = [
      "longest extension of the award period (calendar days)"),
     ("arbitration.collective_min_workers", "10", "2017-07-01", f"{RULES_ARB}第六十三条、第六十五条 [C]",
      "workers with a common claim that make a collective case (three arbitrators, priority)"),
+    ("arbitration.posting_min_workers", "10", "2017-07-01", f"{RULES_ARB}第二十条 [C]",
+     "service by leaving or posting a document at the address when the business has stopped: at least this many "
+     "workers involved (otherwise only when the recipient refuses to sign)"),
     ("arbitration.simple_procedure_cap", "0", "2017-07-01", f"{RULES_ARB}第五十六条 [C]; Tibet value unknown",
      "previous-year average annual wage of the province (0 = not configured: the amount test is not applied)"),
     ("mediation.agreement_max_instalments", "24", "2008-05-01", "[D] plausibility check",

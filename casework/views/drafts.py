@@ -29,18 +29,19 @@ def draft_by_token(token) -> ComplaintDraft | None:
         return None
 
 
-def draft_current(request) -> ComplaintDraft | None:
-    return draft_by_token(request.session.get(SESSION_KEY))
+def draft_current(request, key: str = SESSION_KEY) -> ComplaintDraft | None:
+    """``key``: which form's draft (the complaint's by default; the dispute applications keep their own)."""
+    return draft_by_token(request.session.get(key))
 
 
-def draft_remember(request, draft: ComplaintDraft) -> None:
-    request.session[SESSION_KEY] = str(draft.token)
+def draft_remember(request, draft: ComplaintDraft, key: str = SESSION_KEY) -> None:
+    request.session[key] = str(draft.token)
 
 
-def draft_create(request, data: dict | None = None) -> ComplaintDraft:
+def draft_create(request, data: dict | None = None, key: str = SESSION_KEY) -> ComplaintDraft:
     draft = ComplaintDraft.objects.create(data=json.dumps(data or {}, ensure_ascii=False),
                                           expires_at=timezone.now() + _lifetime())
-    draft_remember(request, draft)
+    draft_remember(request, draft, key)
     return draft
 
 
@@ -77,10 +78,11 @@ def draft_attachment_remove(draft: ComplaintDraft, attachment_id) -> bool:
     return True
 
 
-def draft_discard(request, draft: ComplaintDraft | None = None, *, delete_files: bool = True) -> None:
+def draft_discard(request, draft: ComplaintDraft | None = None, *, delete_files: bool = True,
+                  key: str = SESSION_KEY) -> None:
     """Forget the draft in this session and delete it. Files still linked to it (never submitted) go too."""
-    draft = draft or draft_current(request)
-    request.session.pop(SESSION_KEY, None)
+    draft = draft or draft_current(request, key)
+    request.session.pop(key, None)
     if draft is None:
         return
     if delete_files:

@@ -319,10 +319,11 @@ def _read(post, path: str, inp: Input):
     return post.get(path, "")
 
 
-def read_step(step: int, post, data: dict) -> dict:
-    """A copy of ``data`` with the step's inputs replaced by what was posted (exactly as typed)."""
+def read_step(step: int, post, data: dict, steps: dict | None = None) -> dict:
+    """A copy of ``data`` with the step's inputs replaced by what was posted (exactly as typed). ``steps``: another
+    form described with the same pieces (the dispute application), default the complaint's."""
     out = dict(data)
-    for group in STEPS[step].groups:
+    for group in (steps or STEPS)[step].groups:
         if group.repeat:
             names = [i.name for i in group.inputs]
             out[group.key] = [{n: post.get(f"{group.key}.{idx}.{n}", "") for n in names}
@@ -342,10 +343,11 @@ def blank_row(row: dict) -> bool:
     return not any(str(v).strip() for v in row.values())
 
 
-def bind_step(step: int, data: dict, errors: dict, *, defaults: dict | None = None) -> list[BoundGroup]:
+def bind_step(step: int, data: dict, errors: dict, *, defaults: dict | None = None,
+              steps: dict | None = None) -> list[BoundGroup]:
     defaults = defaults or {}
     bound = []
-    for group in STEPS[step].groups:
+    for group in (steps or STEPS)[step].groups:
         if group.repeat:
             rows = []
             for idx, _row in enumerate(data.get(group.key) or []):
@@ -376,10 +378,10 @@ def step_of_error(path: str) -> int | None:
     return STEP_OF_FIELD.get(path.split(".")[0])
 
 
-def label_for(path: str) -> str:
+def label_for(path: str, steps: dict | None = None) -> str:
     """A readable label for an error path: "Row 2: Amount owed (yuan)"."""
     parts = path.split(".")
-    for step in STEPS.values():
+    for step in (steps or STEPS).values():
         for group in step.groups:
             if group.repeat and parts[0] == group.key:
                 if len(parts) == 1:
@@ -399,12 +401,12 @@ def label_for(path: str) -> str:
     return ""
 
 
-def _anchor(path: str) -> str:
+def _anchor(path: str, steps: dict | None = None) -> str:
     """The id of the input (or section) an error path belongs to, for the links of the error summary."""
     parts = path.split(".")
     if path == "evidence":
         return "f-evidence"
-    for step in STEPS.values():
+    for step in (steps or STEPS).values():
         for group in step.groups:
             if group.key and parts[0] == group.key:
                 deep_enough = len(parts) >= (3 if group.repeat else 2)
@@ -423,10 +425,15 @@ def step_url(step: int) -> str:
     return reverse("intake-step", args=[step]) if step in STEPS else reverse("intake-review")
 
 
-def error_summary(errors: dict, *, across_steps: bool = False) -> list[dict]:
+def error_summary(errors: dict, *, across_steps: bool = False, steps: dict | None = None) -> list[dict]:
     """[{label, message, href, step}] in the order the fields appear on the pages. ``across_steps``: links go to
-    the step's page (the review page lists errors of every step)."""
-    order = {name: i for i, name in enumerate(n for s in sorted(STEP_FIELDS) for n in STEP_FIELDS[s])}
+    the step's page (the review page lists errors of every step). ``steps``: another form (one page), whose
+    field order is the order of its inputs."""
+    if steps is not None:
+        names = [i.name if not g.key else g.key for st in steps.values() for g in st.groups for i in g.inputs]
+        order = {name: i for i, name in enumerate(dict.fromkeys(names))}
+    else:
+        order = {name: i for i, name in enumerate(n for s in sorted(STEP_FIELDS) for n in STEP_FIELDS[s])}
 
     def key(path):
         parts = path.split(".")
@@ -435,13 +442,13 @@ def error_summary(errors: dict, *, across_steps: bool = False) -> list[dict]:
 
     out = []
     for path in sorted(errors, key=key):
-        step = step_of_error(path)
-        anchor = "" if path == "__all__" else _anchor(path)
+        step = step_of_error(path) if steps is None else None
+        anchor = "" if path == "__all__" else _anchor(path, steps)
         href = ""
         if anchor:
             href = (step_url(step) if across_steps and step else "") + "#" + anchor
         for message in errors[path]:
-            out.append({"label": "" if path == "__all__" else label_for(path), "message": message, "href": href,
+            out.append({"label": "" if path == "__all__" else label_for(path, steps), "message": message, "href": href,
                         "step": step})
     return out
 
@@ -465,7 +472,7 @@ def form_error_summary(form, errors: dict | None = None) -> list[dict]:
 
 class TrackForm(forms.Form):
     case_number = forms.CharField(label=_("Case number"), max_length=40,
-                                  help_text=_("14 digits, for example 2026-5401-00042-7."),
+                                  help_text=_("14 digits for a complaint (for example 2026-5401-00042-7), 15 for mediation or arbitration."),
                                   widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off",
                                                                 "class": "w-20"}))
     access_code = forms.CharField(label=_("Access code"), max_length=20,

@@ -10,6 +10,7 @@ Nothing typed is ever lost: every POST of a step first stores what was typed in 
 """
 import datetime as dt
 import logging
+import re
 import time
 
 from django.conf import settings
@@ -31,6 +32,7 @@ from ..services.inspection import complaint_resubmit
 from ..access import Role, has_role
 from ..ratelimits import limited
 from ..services.case_actions import complaint_intake
+from ..services.tracks import track_lookup, tracking_page
 from ..services.intake import STEP_FIELDS, complaint_for_tracking, intake_validate, normalise_case_number
 from . import drafts
 from .forms import LAST_STEP, REVIEW_STEP, STEPS, ResubmitForm, TrackForm, bind_step, blank_row, error_summary, \
@@ -268,9 +270,18 @@ def track(request):
     form = TrackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         number = normalise_case_number(form.cleaned_data["case_number"])
-        if number is None:
-            form.add_error("case_number", _("A case number has 14 digits and its last digit is a check digit. "
-                                            "Please compare it with your receipt."))
+        other = None
+        if number is None:  # a mediation or arbitration number (15 digits)? Other tracks answer through the registry
+            other = track_lookup(form.cleaned_data["case_number"], form.cleaned_data["access_code"])
+        if other is not None:
+            return redirect(tracking_page(request, other))
+        if number is None and len(re.sub(r"\D", "", form.cleaned_data["case_number"])) == 15:
+            form.add_error(None, _("The case number and access code do not match any case. Check both against "
+                                   "your receipt and try again, or call 12333."))
+        elif number is None:
+            form.add_error("case_number", _("A case number has 14 digits (15 for mediation and arbitration) and "
+                                            "its last digit is a check digit. Please compare it with your "
+                                            "receipt."))
         else:
             complaint = complaint_for_tracking(number, form.cleaned_data["access_code"])
             if complaint is not None:

@@ -91,6 +91,12 @@ def _party_label(case) -> str:
 @never_cache
 def home(request):
     user = request.user
+    party_roles = ("worker", "worker_rep", "employer_user")
+    staff_roles = ("intake_officer", "inspector", "inspection_head", "auditor", "sysadmin", "mediator",
+                   "arbitration_clerk", "arbitrator", "arbitration_chair", "credit_officer", "publisher",
+                   "grading_officer", "police_liaison", "procuratorate_liaison")
+    if has_role(user, *party_roles) and not has_role(user, *staff_roles):
+        return redirect("disputes:my-cases")  # a party's account has no staff work: show its own cases
     today = timezone.localdate()
     cases = case_list_for_user(user)
     return render(request, "staff/home.html", {

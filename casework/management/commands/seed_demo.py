@@ -21,6 +21,14 @@ DEMO_USERS = [
     ("auditor", "auditor", "540000", "view_cases", False),
     ("credit_officer", "credit_officer", "540100", "handle_cases", False),
     ("publisher", "publisher", "540100", "handle_cases", False),
+    ("mediator", "mediator", "540100", "handle_cases", False),
+    ("arbitration_clerk", "arbitration_clerk", "540100", "handle_cases", False),
+    ("arbitration_chair", "arbitration_chair", "540100", "handle_cases", False),
+    ("arbitrator", "arbitrator", None, None, False),
+    ("arbitrator_b", "arbitrator", None, None, False),
+    ("arbitrator_c", "arbitrator", None, None, False),
+    ("worker_rep", "worker_rep", None, None, False),
+    ("employer_user", "employer_user", None, None, False),
     ("sysadmin", "sysadmin", None, None, True),
 ]
 
@@ -71,8 +79,10 @@ class Command(BaseCommand):
         self.stdout.write(f"demo users: {', '.join(users)} (password: DEMO_PASSWORD)")
         if opts["no_cases"]:
             return
+        self._disputes_reference()
         if Complaint.objects.exists():
             self._blacklist(users)
+            self._disputes(users)
             return
         from casework.services.intake import complaint_submit
         from casework.workflow import queue_for, task_complete
@@ -94,6 +104,18 @@ class Command(BaseCommand):
                           f"{r2.complaint.case_number} (access code {r2.access_code}) and a report in Shigatse")
         del today
         self._blacklist(users)
+        self._disputes(users)
+
+    def _disputes_reference(self):
+        from disputes.demo import seed_bodies
+
+        seed_bodies()
+
+    def _disputes(self, users):
+        from disputes.demo import seed_demo_disputes
+
+        for line in seed_demo_disputes(users):
+            self.stdout.write(line)
 
     def _blacklist(self, users):
         from blacklist.demo import seed_demo_listing

@@ -1,0 +1,172 @@
+"""What every disputes service shares: the timeline, case and document numbers, access codes, deadlines from the
+rule table, state guards that cite the rule, and the refusal of fee fields (LDMAL art. 53).
+
+Services are keyword-only functions; each legal act is one function, atomic, raising ``DomainError`` (400) with a
+message that names the rule and its citation, ``NotAllowed`` (403) for the wrong user and ``Conflict`` (409) when
+someone else was faster. They never call ``QuerySet.update()`` on audited models."""
+import datetime as dt
+import re
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casework.audit import current
+from casework.errors import DomainError
+from casework.fields import pii_hash
+from casework.services.clock import compute_due
+from casework.services.config import rule
+from casework.services.deadlines import deadline_close, deadline_open, deadline_waive, open_deadline
+from casework.services.intake import _luhn_digit
+
+from ..models import DisputeCase, DisputeEvent, DisputeSequence, Track
+
+__all__ = [
+    "today", "event", "cite", "due", "open_dl", "close_dl", "waive_dl", "current_due", "require_state",
+    "next_case_number", "normalise_dispute_number", "new_access_code", "access_code_hash", "check_access_code",
+    "next_doc_no", "refuse_fee_fields", "FEE_WORDS", "TRACK_DIGIT", "save", "PUBLIC_EVENTS", "next_docket_no",
+]
+
+TRACK_DIGIT = {Track.MEDIATION: "1", Track.ARBITRATION: "2"}
+
+# Public events a party sees on the tracking page (others are staff-only).
+PUBLIC_EVENTS = {
+    "applied", "med_accepted", "med_refused", "med_session", "med_agreement", "med_failed", "med_unlocked",
+    "med_performed", "med_not_performed", "instalment_paid", "instalment_overdue", "review_filed", "review_decided",
+    "supplement_requested", "supplement_completed", "accepted", "not_accepted", "no_jurisdiction",
+    "decision_overdue", "served", "defence_received", "tribunal_formed", "recusal_requested", "recusal_decided",
+    "award_extended", "suspended", "resumed", "clock_restarted", "hearing_scheduled", "hearing_postponed",
+    "hearing_held", "withdrawn", "deemed_withdrawn", "settled", "mediation_document_signed", "advance_execution",
+    "award_issued", "award_effective", "court_action", "closed", "document_issued",
+}
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def event(case: DisputeCase, code: str, *, user=None, public: bool | None = None, **detail) -> DisputeEvent:
+    """A timeline entry. Detail values must be JSON-serialisable (dates are turned into ISO strings)."""
+    clean = {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else str(v) if hasattr(v, "as_tuple")
+                 else v) for k, v in detail.items()}
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    return DisputeEvent.objects.create(case=case, code=code, actor=user, detail=clean,
+                                       public=code in PUBLIC_EVENTS if public is None else public,
+                                       request_id=current().request_id if current() else "")
+
+
+def cite(rule_id: str, on: dt.date | None = None) -> str:
+    return rule(rule_id, on=on).citation
+
+
+def due(anchor: dt.date, rule_id: str, region_code: str) -> dt.date:
+    """The due date of ``rule_id`` counted from ``anchor`` on the region's calendar (not stored)."""
+    r = rule(rule_id, on=anchor)
+    return compute_due(anchor, r.n, r.unit, region_code).due
+
+
+def open_dl(case: DisputeCase, rule_id: str, anchor: dt.date):
+    return deadline_open(case=case, rule_id=rule_id, anchor_date=anchor, region_code=case.region_id,
+                         case_number=case.case_number)
+
+
+def close_dl(case: DisputeCase, rule_id: str, on: dt.date | None = None):
+    return deadline_close(case=case, rule_id=rule_id, on=on)
+
+
+def waive_dl(case: DisputeCase, rule_id: str):
+    return deadline_waive(case=case, rule_id=rule_id)
+
+
+def current_due(case: DisputeCase, rule_id: str) -> dt.date | None:
+    d = open_deadline(case, rule_id)
+    return d.effective_due if d else None
+
+
+def require_state(case: DisputeCase, *states, message: str | None = None):
+    if case.state not in states:
+        raise DomainError({"__all__": [message or _("This cannot be done now: the case is “%(state)s”.")
+                                       % {"state": case.get_state_display()}]})
+
+
+def _next_serial(key: str, year: int) -> int:
+    with transaction.atomic():
+        seq, _created = DisputeSequence.objects.select_for_update().get_or_create(key=key, year=year)
+        seq.last += 1
+        seq.save(update_fields=["last"])
+        return seq.last
+
+
+def next_case_number(track: str, region_code: str, year: int) -> str:
+    """YYYY-PPPP-T-NNNNN-C: year, prefecture, track digit (1 mediation, 2 arbitration), serial, check digit. Digits
+    only, like complaint numbers (14 digits), but 15 digits long, so a number says which kind of case it is."""
+    prefix = region_code[:4]
+    digit = TRACK_DIGIT[track]
+    serial = _next_serial(f"case:{prefix}:{digit}", year)
+    body = f"{year}{prefix}{digit}{serial:05d}"
+    return f"{year}-{prefix}-{digit}-{serial:05d}-{_luhn_digit(body)}"
+
+
+def normalise_dispute_number(value: str) -> str | None:
+    digits = re.sub(r"\D", "", value or "")
+    if len(digits) != 15 or digits[8] not in TRACK_DIGIT.values() or _luhn_digit(digits[:14]) != digits[14]:
+        return None
+    return f"{digits[:4]}-{digits[4:8]}-{digits[8]}-{digits[9:14]}-{digits[14]}"
+
+
+def new_access_code() -> str:
+    return f"{secrets.randbelow(10**8):08d}"
+
+
+def access_code_hash(code: str) -> str:
+    return pii_hash("access:" + re.sub(r"\D", "", code or ""))
+
+
+def check_access_code(case: DisputeCase, code: str) -> bool:
+    import hmac
+
+    return hmac.compare_digest(case.access_code_hash, access_code_hash(code))
+
+
+def next_doc_no(case: DisputeCase, kind: str, *, year: int | None = None) -> str:
+    """A document number: the commission's docket prefix for arbitration (拉劳人仲案字〔2026〕12号), else the
+    case number with a serial per case and kind."""
+    year = year or today().year
+    if case.track == Track.ARBITRATION and case.commission_id:
+        serial = _next_serial(f"doc:{case.commission_id}:{kind}", year)
+        return f"{case.commission.docket_prefix}〔{year}〕{serial}号-{kind}"
+    serial = _next_serial(f"doc:{case.case_number}:{kind}", year)
+    return f"{case.case_number}-{kind}-{serial}"
+
+
+FEE_WORDS = re.compile(r"(^|_)(fee|fees|payment_due|invoice|charge|cost|price|收费|费用|发票)($|_)", re.I)
+
+
+def refuse_fee_fields(data) -> None:
+    """Arbitration is free (LDMAL art. 53: 劳动争议仲裁不收费). Any attempt to send a fee, invoice or charge into the
+    arbitration track is refused with the reason, rather than silently dropped."""
+    keys = list(data.keys()) if hasattr(data, "keys") else []
+    bad = [k for k in keys if FEE_WORDS.search(str(k))]
+    if bad:
+        raise DomainError({k: [_("Labour-dispute arbitration is free of charge: no fee, payment or invoice can be "
+                                 "recorded (《劳动争议调解仲裁法》第五十三条).")] for k in bad})
+
+
+def save(obj, user=None, *, clean: bool = True):
+    """Validate and save one audited row, stamping the acting user on its history."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        obj._history_user = user
+    if clean:
+        obj.full_clean(validate_constraints=False)
+    obj.save()
+    return obj
+
+
+def next_docket_no(case: DisputeCase, *, year: int) -> str:
+    """The arbitration docket number given on acceptance (spec §12.6 ``case_no``): the commission's prefix, the
+    year in 〔〕 and a serial per commission and year, e.g. 拉劳人仲案字〔2025〕7号. Serials come from the locked
+    sequence table, so two clerks accepting at the same time never share one."""
+    serial = _next_serial(f"docket:{case.commission_id}", year)
+    return f"{case.commission.docket_prefix}〔{year}〕{serial}号"
