@@ -31,7 +31,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template import Context, Engine, Library
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from casework.audit import acting
@@ -392,9 +392,11 @@ def document_issue(case, kind: str, *, user=None, audience: str = CaseDocument.A
         issued_at = timezone.now()
         issued_on = timezone.localdate(issued_at)
         number = doc_no or next_doc_no(case, kind)
-        ctx = document_context(case, kind, doc_no=number, issued_on=issued_on, audience=audience, title=title,
-                               extra=context)
-        data = render_pdf(document_html(kind, ctx))
+        with translation.override("zh-hans"):  # a legal document is in Chinese whatever the clerk's interface
+            ctx = document_context(case, kind, doc_no=number, issued_on=issued_on, audience=audience, title=title,
+                                   extra=context)
+            html = document_html(kind, ctx)
+        data = render_pdf(html)
         doc = CaseDocument(case=case, kind=kind, doc_no=number, title=str(ctx["title"])[:200], audience=audience,
                            issued_at=issued_at, issued_by=actor, sha256=hashlib.sha256(data).hexdigest(),
                            size=len(data))

@@ -130,15 +130,31 @@ def check_access_code(case: DisputeCase, code: str) -> bool:
     return hmac.compare_digest(case.access_code_hash, access_code_hash(code))
 
 
+DOC_LABEL = {
+    "receipt": "收件回执", "supplement_notice": "补正通知", "acceptance_notice": "受理通知",
+    "non_acceptance_notice": "不予受理通知", "no_jurisdiction_notice": "书面说明", "respondent_notice": "应诉通知",
+    "service_record": "送达回证", "hearing_notice": "开庭通知", "composition_notice": "组庭通知",
+    "extension_notice": "延期通知", "award": "裁决", "mediation_agreement": "调解协议", "mediation_document": "调解书",
+    "mediation_refusal": "不予受理调解通知", "mediation_failed": "调解终止通知", "hearing_record": "庭审笔录",
+    "internal_note": "内部记录",
+}
+
+
 def next_doc_no(case: DisputeCase, kind: str, *, year: int | None = None) -> str:
-    """A document number: the commission's docket prefix for arbitration (拉劳人仲案字〔2026〕12号), else the
-    case number with a serial per case and kind."""
+    """A document number that says whose case and what it is: the case's docket number once the commission has
+    accepted it (拉劳人仲案字〔2026〕12号-开庭通知), else the case number (2026-5401-2-00012-3-收件回执), with 2, 3, ...
+    appended when a case has several documents of one kind (a second hearing notice). Unique by construction."""
     year = year or today().year
-    if case.track == Track.ARBITRATION and case.commission_id:
-        serial = _next_serial(f"doc:{case.commission_id}:{kind}", year)
-        return f"{case.commission.docket_prefix}〔{year}〕{serial}号-{kind}"
-    serial = _next_serial(f"doc:{case.case_number}:{kind}", year)
-    return f"{case.case_number}-{kind}-{serial}"
+    base = case.docket_no or case.case_number
+    label = DOC_LABEL.get(kind, kind)
+    serial = _next_serial(f"doc:{case.pk}:{kind}", year)
+    number = f"{base}-{label}" if serial == 1 else f"{base}-{label}{serial}"
+    from ..models import CaseDocument
+
+    while CaseDocument.objects.filter(doc_no=number).exists():  # a year change restarts the serial
+        serial = _next_serial(f"doc:{case.pk}:{kind}", year)
+        number = f"{base}-{label}{serial}"
+    return number
 
 
 FEE_WORDS = re.compile(r"(^|_)(fee|fees|payment_due|invoice|charge|cost|price|收费|费用|发票)($|_)", re.I)
