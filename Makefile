@@ -50,8 +50,9 @@ bench: migrate
 	$(BIN)/python bench/run_all.py
 
 messages: venv
-	$(BIN)/python manage.py makemessages -l zh_Hans -l bo --no-obsolete --ignore=.venv --ignore=tests --ignore=bench --ignore=var --ignore=staticfiles --ignore=notifications
+	$(BIN)/python manage.py makemessages -l zh_Hans -l bo --no-obsolete --ignore=.venv --ignore=tests --ignore=bench --ignore=var --ignore=staticfiles --ignore=notifications --ignore=blacklist
 	cd notifications && ../$(BIN)/python ../manage.py makemessages -l zh_Hans -l bo --no-obsolete
+	cd blacklist && ../$(BIN)/python ../manage.py makemessages -l zh_Hans -l bo --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 check: venv

@@ -24,3 +24,6 @@ class BlacklistConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_reload_rules, sender=self, dispatch_uid="blacklist-reload-rules")
+        from .reference_data_grading import reload_after_flush
+        post_migrate.connect(reload_after_flush, sender=self, dispatch_uid="blacklist-reload-grading-params")
+        from . import registration_transfer  # noqa: F401  (criminal transfer: flow on the task engine, rules)

@@ -247,3 +247,5 @@ class EarlyRemovalApplication(AuditedModel, TimeStamped):
     @property
     def pending(self) -> bool:
         return not self.result
+from .models_grading import *  # noqa
+from .models_transfer import *  # noqa

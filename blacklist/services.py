@@ -30,8 +30,8 @@ __all__ = [
     "CREDIT_OFFICER", "PUBLISHER", "HEAD", "listings_for", "candidates_for", "can_act", "listing_propose",
     "listing_party_add", "notice_serve", "objection_record", "objection_verify", "extension_approve",
     "listing_decide", "listing_publish", "listing_revoke", "listing_expire_sweep", "order_for",
-    "early_removal_earliest", "early_removal_pending", "criminal_proceedings_set", "early_removal_apply",
-    "early_removal_decide", "early_removal_revoke",
+    "early_removal_earliest", "early_removal_pending", "criminal_proceedings_set", "criminal_proceedings_record",
+    "early_removal_apply", "early_removal_decide", "early_removal_revoke",
 ]
 
 CREDIT_OFFICER, PUBLISHER, HEAD = "credit_officer", "publisher", "inspection_head"
@@ -475,9 +475,18 @@ def _new_arrears(listing):
 @transaction.atomic
 def criminal_proceedings_set(*, listing: ListingDecision, user, pending: bool, note: str = "") -> ListingDecision:
     """Record that criminal proceedings for refusal to pay wages (刑法 art. 276-1) are pending against a party of
-    the listing, or that they ended: while pending, early removal is barred (art. 13(2)). Stands in for the criminal
-    transfer track (spec §7) until that track has its own model."""
+    the listing, or that they ended: while pending, early removal is barred (art. 13(2)). By hand (credit officer,
+    head); the criminal-transfer track (blacklist.services_transfer) sets and clears it through
+    ``criminal_proceedings_record`` when the police file the case and when the proceedings end."""
     _require(user, listing.region_id, CREDIT_OFFICER, HEAD)
+    return criminal_proceedings_record(listing=listing, user=user, pending=pending, note=note)
+
+
+@transaction.atomic
+def criminal_proceedings_record(*, listing: ListingDecision, user, pending: bool, note: str = "") -> ListingDecision:
+    """``criminal_proceedings_set`` without the role check, for the criminal-transfer track: the police liaison's
+    filing decision (or the outcome recorded by the inspection staff) is what changes the flag, and the caller has
+    checked that this user may record it. History records the acting user."""
     _locked(listing)
     if pending and not note.strip():
         raise DomainError({"note": [_("This field is required.")]})

@@ -1,5 +1,5 @@
 """Pages: the public registry under /registry/, the staff listing pages under /staff/blacklist/."""
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("staff/blacklist/propose/<str:case_number>/", views.staff_propose, name="blacklist-staff-propose"),
     path("staff/blacklist/<int:pk>/", views.staff_listing, name="blacklist-staff-listing"),
     path("staff/blacklist/<int:pk>/<str:step>/", views.staff_step, name="blacklist-staff-step"),
+    path("", include("blacklist.urls_grading")),
+    path("", include("blacklist.urls_transfer")),
 ]

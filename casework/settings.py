@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -148,7 +149,10 @@ CELERY_BEAT_SCHEDULE = {
     "redispatch-notifications": {"task": "notifications.tasks.redispatch_pending", "schedule": timedelta(minutes=1)},
     "purge-expired-drafts": {"task": "casework.tasks.purge_expired_drafts", "schedule": timedelta(hours=12)},
     "blacklist-expiry-sweep": {"task": "blacklist.tasks.expire_listings", "schedule": timedelta(hours=6)},
+    "transfer-deadline-alerts": {"task": "blacklist.tasks.transfer_deadline_alerts", "schedule": timedelta(hours=1)},
     "disputes-sweeps": {"task": "disputes.tasks.disputes_sweeps", "schedule": timedelta(hours=1)},
+    "grading-yearly-runs": {"task": "blacklist.tasks.start_grading_runs",  # daily in January; idempotent
+                            "schedule": crontab(minute=30, hour=3, month_of_year="1")},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -203,6 +207,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 from django.conf.locale import LANG_INFO  # noqa: E402
 
 LANG_INFO.setdefault("bo", {"bidi": False, "code": "bo", "name": "Tibetan", "name_local": "བོད་ཡིག"})
+FORMAT_MODULE_PATH = ["casework.formats"]  # Tibetan date formats (Django has none)
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "中文"), ("bo", "བོད་ཡིག"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

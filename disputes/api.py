@@ -31,7 +31,7 @@ from .selectors import case_list_for_user, case_view, tracking_view
 
 __all__ = ["ApplicationView", "DisputeTrackView", "DisputeTrackDocumentView", "CaseListView", "CaseDetailView",
            "CaseActionsView", "CaseActionRunView", "CaseDocumentView", "MineListView", "MineDetailView",
-           "MineDefenceView"]
+           "MineDefenceView", "MineDocumentView"]
 
 ERR = {c: ErrorSerializer for c in (400, 401, 403, 404, 409, 429)}
 
@@ -42,7 +42,7 @@ def _err(*codes):
 
 # --- serializers (output) ------------------------------------------------------------------------------------------
 
-class DocumentRefSerializer(serializers.Serializer):
+class DisputeDocumentRefSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     kind = serializers.CharField()
     title = serializers.CharField()
@@ -50,22 +50,23 @@ class DocumentRefSerializer(serializers.Serializer):
     issued_at = serializers.DateTimeField()
 
 
-class StaffDocumentSerializer(DocumentRefSerializer):
+class DisputeStaffDocumentSerializer(DisputeDocumentRefSerializer):
     audience = serializers.CharField(help_text=_l("main = the parties' file (正卷); internal = staff only (副卷)"))
 
 
-class EventSerializer(serializers.Serializer):
+class DisputeEventSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     code = serializers.CharField()
     text = serializers.CharField()
+    notice = serializers.CharField(allow_blank=True, help_text=_l("what the party may do now, when the event says"))
 
 
-class StaffEventSerializer(EventSerializer):
+class DisputeStaffEventSerializer(DisputeEventSerializer):
     actor = serializers.CharField()
     detail = serializers.DictField()
 
 
-class AwardRefSerializer(serializers.Serializer):
+class DisputeAwardRefSerializer(serializers.Serializer):
     award_no = serializers.CharField()
     finality = serializers.CharField()
     finality_display = serializers.CharField(source="get_finality_display")
@@ -74,46 +75,46 @@ class AwardRefSerializer(serializers.Serializer):
     rights_notice = serializers.CharField()
 
 
-class InstalmentSerializer(serializers.Serializer):
+class DisputeInstalmentSerializer(serializers.Serializer):
     seq = serializers.IntegerField()
     due_on = serializers.DateField()
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
     paid_amount = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
-class NextDeadlineSerializer(serializers.Serializer):
+class DisputeNextDeadlineSerializer(serializers.Serializer):
     date = serializers.DateField()
     what = serializers.CharField()
     provisional = serializers.BooleanField()
 
 
-class TrackingSerializer(serializers.Serializer):
+class DisputeTrackingSerializer(serializers.Serializer):
     case_number = serializers.CharField()
     track = serializers.CharField()
     body = serializers.CharField(help_text=_l("the commission or mediation body"))
     status = serializers.CharField()
     status_display = serializers.CharField()
-    next_deadline = NextDeadlineSerializer(allow_null=True)
+    next_deadline = DisputeNextDeadlineSerializer(allow_null=True)
     limitation_warning = serializers.CharField()
     supplement_items = serializers.CharField()
     arbitration_unlocked = serializers.BooleanField()
     arbitration_unlocked_reason = serializers.CharField()
-    events = EventSerializer(many=True)
-    documents = DocumentRefSerializer(many=True)
-    awards = AwardRefSerializer(many=True)
-    instalments = InstalmentSerializer(many=True)
+    events = DisputeEventSerializer(many=True)
+    documents = DisputeDocumentRefSerializer(many=True)
+    awards = DisputeAwardRefSerializer(many=True)
+    instalments = DisputeInstalmentSerializer(many=True)
 
 
-class ApplicationResultSerializer(serializers.Serializer):
+class DisputeApplicationResultSerializer(serializers.Serializer):
     case_number = serializers.CharField()
     access_code = serializers.CharField(help_text=_l("Shown once; needed with the case number to track the case."))
     track = serializers.CharField()
     status = serializers.CharField()
     limitation_warning = serializers.CharField()
-    receipt = DocumentRefSerializer(allow_null=True)
+    receipt = DisputeDocumentRefSerializer(allow_null=True)
 
 
-class CaseRowSerializer(serializers.Serializer):
+class DisputeCaseRowSerializer(serializers.Serializer):
     case_number = serializers.CharField()
     docket_no = serializers.CharField()
     track = serializers.CharField()
@@ -124,7 +125,7 @@ class CaseRowSerializer(serializers.Serializer):
     region = serializers.CharField(source="region_id")
 
 
-class PartySerializer(serializers.Serializer):
+class DisputePartySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     side = serializers.CharField()
     kind = serializers.CharField()
@@ -135,7 +136,7 @@ class PartySerializer(serializers.Serializer):
     uscc = serializers.CharField(required=False)
 
 
-class DeadlineSerializer(serializers.Serializer):
+class DisputeDeadlineSerializer(serializers.Serializer):
     rule_id = serializers.CharField()
     due = serializers.DateField(source="effective_due")
     status = serializers.CharField()
@@ -143,7 +144,7 @@ class DeadlineSerializer(serializers.Serializer):
     citation = serializers.CharField()
 
 
-class ClaimSerializer(serializers.Serializer):
+class DisputeClaimSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     category = serializers.CharField()
     period_start = serializers.DateField()
@@ -151,29 +152,29 @@ class ClaimSerializer(serializers.Serializer):
     amount_claimed = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
-class TribunalSerializer(serializers.Serializer):
+class DisputeTribunalSerializer(serializers.Serializer):
     arbitrator = serializers.CharField(source="arbitrator.username")
     role = serializers.CharField()
     active = serializers.BooleanField()
 
 
-class CaseDetailSerializer(CaseRowSerializer):
+class DisputeCaseDetailSerializer(DisputeCaseRowSerializer):
     full_pii = serializers.BooleanField()
     claims_text = serializers.CharField()
     facts_text = serializers.CharField()
     limitation_warning = serializers.CharField()
-    parties = PartySerializer(many=True)
-    claims = ClaimSerializer(many=True)
-    deadlines = DeadlineSerializer(many=True)
-    tribunal = TribunalSerializer(many=True)
-    awards = AwardRefSerializer(many=True)
-    documents = StaffDocumentSerializer(many=True)
-    events = StaffEventSerializer(many=True)
+    parties = DisputePartySerializer(many=True)
+    claims = DisputeClaimSerializer(many=True)
+    deadlines = DisputeDeadlineSerializer(many=True)
+    tribunal = DisputeTribunalSerializer(many=True)
+    awards = DisputeAwardRefSerializer(many=True)
+    documents = DisputeStaffDocumentSerializer(many=True)
+    events = DisputeStaffEventSerializer(many=True)
     actions = serializers.ListField(child=serializers.CharField(),
                                     help_text=_l("acts you may do now: POST .../actions/<name>/"))
 
 
-class ActionDescriptionSerializer(serializers.Serializer):
+class DisputeActionDescriptionSerializer(serializers.Serializer):
     name = serializers.CharField()
     label = serializers.CharField()
     fields = serializers.ListField(child=serializers.DictField())
@@ -219,7 +220,7 @@ def _pdf(doc: CaseDocument):
                    "invoice or charge field is refused (LDMAL art. 53). Returns the case number and the access "
                    "code once."),
     parameters=[OpenApiParameter("track", OpenApiTypes.STR, OpenApiParameter.PATH, enum=["mediation", "arbitration"])],
-    request=OpenApiTypes.OBJECT, responses={201: ApplicationResultSerializer, **_err(400, 404, 429)}))
+    request=OpenApiTypes.OBJECT, responses={201: DisputeApplicationResultSerializer, **_err(400, 404, 429)}))
 class ApplicationView(APIView):
     permission_classes = [AllowAny]
     parser_classes = [JSONParser]
@@ -241,7 +242,7 @@ class ApplicationView(APIView):
         data = {"case_number": result.case.case_number, "access_code": result.access_code, "track": track,
                 "status": result.case.state, "limitation_warning": result.case.limitation_warning,
                 "receipt": receipt}
-        return _never_cache(Response(ApplicationResultSerializer(data).data, status=status.HTTP_201_CREATED))
+        return _never_cache(Response(DisputeApplicationResultSerializer(data).data, status=status.HTTP_201_CREATED))
 
 
 CODE = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True,
@@ -251,14 +252,14 @@ CODE = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.QUERY, requir
 @extend_schema_view(get=extend_schema(
     tags=["disputes"], operation_id="dispute_track", summary=_l("Track a mediation or arbitration case"),
     description=_l("Public. A wrong access code and an unknown case give the same 404. Rate limited per IP."),
-    parameters=[CODE], responses={200: TrackingSerializer, **_err(404, 429)}))
+    parameters=[CODE], responses={200: DisputeTrackingSerializer, **_err(404, 429)}))
 class DisputeTrackView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
     def get(self, request, case_number):
         case = _tracked(request, case_number)
-        return _never_cache(Response(TrackingSerializer(tracking_view(case)).data))
+        return _never_cache(Response(DisputeTrackingSerializer(tracking_view(case)).data))
 
 
 @extend_schema_view(get=extend_schema(
@@ -283,12 +284,12 @@ class DisputeTrackDocumentView(APIView):
     tags=["disputes"], operation_id="dispute_list", summary=_l("Mediation and arbitration cases you may see"),
     parameters=[OpenApiParameter("track", OpenApiTypes.STR, enum=["mediation", "arbitration"]),
                 OpenApiParameter("state", OpenApiTypes.STR), OpenApiParameter("q", OpenApiTypes.STR)],
-    responses={200: CaseRowSerializer(many=True), **_err(401)}))
+    responses={200: DisputeCaseRowSerializer(many=True), **_err(401)}))
 class CaseListView(APIView):
     def get(self, request):
         qs = case_list_for_user(request.user, track=request.query_params.get("track", ""),
                                 state=request.query_params.get("state", ""), q=request.query_params.get("q", ""))
-        return Response(CaseRowSerializer(qs[:200], many=True).data)
+        return Response(DisputeCaseRowSerializer(qs[:200], many=True).data)
 
 
 def _detail(user, case):
@@ -300,12 +301,12 @@ def _detail(user, case):
             "parties": v["parties"], "claims": v["items"], "deadlines": v["deadlines"], "tribunal": v["tribunal"],
             "awards": v["awards"], "documents": v["documents"], "events": v["events"],
             "actions": actions_for(user, case)}
-    return CaseDetailSerializer(data).data
+    return DisputeCaseDetailSerializer(data).data
 
 
 @extend_schema_view(get=extend_schema(tags=["disputes"], operation_id="dispute_detail",
                                       summary=_l("One case, as the staff case page shows it"),
-                                      responses={200: CaseDetailSerializer, **_err(401, 404)}))
+                                      responses={200: DisputeCaseDetailSerializer, **_err(401, 404)}))
 class CaseDetailView(APIView):
     def get(self, request, case_number):
         case = _staff_case(request, case_number)
@@ -314,7 +315,7 @@ class CaseDetailView(APIView):
 
 @extend_schema_view(get=extend_schema(tags=["disputes"], operation_id="dispute_actions",
                                       summary=_l("The acts you may do on this case now, with their fields"),
-                                      responses={200: ActionDescriptionSerializer(many=True), **_err(401, 404)}))
+                                      responses={200: DisputeActionDescriptionSerializer(many=True), **_err(401, 404)}))
 class CaseActionsView(APIView):
     def get(self, request, case_number):
         case = _staff_case(request, case_number)
@@ -325,7 +326,7 @@ class CaseActionsView(APIView):
 @extend_schema_view(post=extend_schema(
     tags=["disputes"], operation_id="dispute_action_run", summary=_l("Do an act on the case"),
     description=_l("Send the act's fields (GET .../actions/) as JSON, or multipart when a file is part of it."),
-    request=OpenApiTypes.OBJECT, responses={200: CaseDetailSerializer, **_err(400, 401, 403, 404, 409)}))
+    request=OpenApiTypes.OBJECT, responses={200: DisputeCaseDetailSerializer, **_err(400, 401, 403, 404, 409)}))
 class CaseActionRunView(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
@@ -356,10 +357,16 @@ class CaseDocumentView(APIView):
 
 @extend_schema_view(get=extend_schema(tags=["disputes"], operation_id="dispute_mine",
                                       summary=_l("Cases you are a party to (or represent)"),
-                                      responses={200: CaseRowSerializer(many=True), **_err(401)}))
+                                      responses={200: DisputeCaseRowSerializer(many=True), **_err(401)}))
 class MineListView(APIView):
     def get(self, request):
-        return Response(CaseRowSerializer(party_cases_for(request.user).order_by("-received_at"), many=True).data)
+        cases = party_cases_for(request.user).order_by("-received_at")
+        return Response(DisputeCaseRowSerializer(cases, many=True).data)
+
+
+def _party_view(user, case) -> dict:
+    party = party_of(user, case)
+    return tracking_view(case, side=party.side if party else "")
 
 
 def _mine(request, case_number) -> DisputeCase:
@@ -371,20 +378,21 @@ def _mine(request, case_number) -> DisputeCase:
 
 @extend_schema_view(get=extend_schema(tags=["disputes"], operation_id="dispute_mine_detail",
                                       summary=_l("Your case: status, timeline and the main file"),
-                                      responses={200: TrackingSerializer, **_err(401, 404)}))
+                                      responses={200: DisputeTrackingSerializer, **_err(401, 404)}))
 class MineDetailView(APIView):
     def get(self, request, case_number):
-        return _never_cache(Response(TrackingSerializer(tracking_view(_mine(request, case_number))).data))
+        case = _mine(request, case_number)
+        return _never_cache(Response(DisputeTrackingSerializer(_party_view(request.user, case)).data))
 
 
-class DefenceInSerializer(serializers.Serializer):
+class DisputeDefenceInSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
 @extend_schema_view(post=extend_schema(tags=["disputes"], operation_id="dispute_mine_defence",
                                        summary=_l("File your defence (respondent)"),
-                                       request=DefenceInSerializer,
-                                       responses={200: TrackingSerializer, **_err(400, 401, 403, 404)}))
+                                       request=DisputeDefenceInSerializer,
+                                       responses={200: DisputeTrackingSerializer, **_err(400, 401, 403, 404)}))
 class MineDefenceView(APIView):
     def post(self, request, case_number):
         from .services.arbitration import defence_submit_by_party
@@ -393,8 +401,8 @@ class MineDefenceView(APIView):
         if party_of(request.user, case) is None:
             raise NotAllowed({"__all__": [_("You do not act for a party of this case.")]})
         text = request.data.get("text", "") if isinstance(request.data, dict) else ""
-        defence_submit_by_party(case=case, user=request.user, text=text)
-        return _never_cache(Response(TrackingSerializer(tracking_view(case)).data))
+        case = defence_submit_by_party(case=case, user=request.user, text=text)
+        return _never_cache(Response(DisputeTrackingSerializer(_party_view(request.user, case)).data))
 
 
 @extend_schema_view(get=extend_schema(tags=["disputes"], operation_id="dispute_mine_document",

@@ -54,35 +54,73 @@ def demo_application(**over) -> dict:
     return payload
 
 
+def _step(case: DisputeCase, user, data: dict) -> DisputeCase:
+    """Complete the case's one open workflow task as ``user`` (the generic task engine: the flow moves on exactly
+    as when the task is done on its page)."""
+    from viewflow.workflow.models import Task
+
+    from casework.workflow import task_complete
+
+    task = Task.objects.get(process_id=case.process_id, flow_task_type="HUMAN", status__in=["NEW", "ASSIGNED"])
+    return task_complete(user=user, task_id=task.pk, data=data)
+
+
 def seed_demo_disputes(users) -> list[str]:
-    """Three demo cases (idempotent: nothing is added once any dispute exists)."""
+    """Three demo cases at different points, driven through the same services and workflow steps a user would use
+    (idempotent: nothing is added once any dispute exists):
+
+    - an arbitration case accepted by the Lhasa commission, its tribunal formed (arbitrator presiding, arbitrator_b
+      and arbitrator_c), the notice to respond served: employer_user can file the defence under /my/disputes/,
+      worker and worker_rep follow it there, and the clerk schedules the hearing;
+    - a mediation case accepted and in mediation (the mediator records the agreement or the failure);
+    - a mediation case that failed: tracked with its number and access code, it offers the pre-filled arbitration
+      application."""
     from .models import DisputeParty
     from .services.applications import application_submit
+    from .services.arbitration import service_record
     from .services.parties import party_account_link
 
     if DisputeCase.objects.exists():
         return []
     out = []
+    today = timezone.localdate()
+    clerk, chair, mediator = users["arbitration_clerk"], users["arbitration_chair"], users["mediator"]
+
     arb = application_submit(track="arbitration", payload=demo_application(agent={
         "name": "格桑", "id_number": "540102197506061237", "phone": "13900000019",
         "scope": "代为申请仲裁、参加庭审、签收法律文书"}))
-    med = application_submit(track="mediation", payload=demo_application(
-        applicant={"name": "卓嘎", "id_number": "11010519491231002X", "phone": "13900000012",
-                   "address": "拉萨市城关区", "occupation": "服务员", "preferred_language": "zh-hans"},
-        employer={"name": "拉萨某餐饮管理有限公司", "uscc": "", "address": "拉萨市城关区", "legal_rep_name": "",
-                  "contact_phone": ""},
-        claims_text="请求支付拖欠工资6000元。", items=[{"category": "wages",
-                                                   "period_start": demo_application()["items"][0]["period_start"],
-                                                   "period_end": demo_application()["items"][0]["period_end"],
-                                                   "amount": "6000"}]))
-    # The employer's clerk and the worker's representative see the arbitration case from their accounts.
+    _step(arb.case, clerk, {"decision": "accept"})
+    _step(arb.case, chair, {"procedure": "ordinary", "presiding": users["arbitrator"].username,
+                            "member_1": users["arbitrator_b"].username, "member_2": users["arbitrator_c"].username})
     respondent = arb.case.parties.get(side=DisputeParty.Side.RESPONDENT)
     applicant = arb.case.parties.get(side=DisputeParty.Side.APPLICANT)
-    clerk = users["arbitration_clerk"]
+    service_record(case=arb.case, user=clerk, party_id=respondent.pk, doc_kind="respondent_notice",
+                   method="in_person", sent_on=today, served_on=today, confirmed=True)
+    # The employer's clerk and the worker's representative see the arbitration case from their accounts.
     party_account_link(case=arb.case, user=clerk, party_id=respondent.pk, username="employer_user")
     party_account_link(case=arb.case, user=clerk, party_id=applicant.pk, username="worker")
     party_account_link(case=arb.case, user=clerk, party_id=applicant.pk, username="worker_rep")
-    out.append(f"demo arbitration: {arb.case.case_number} (access code {arb.access_code}); "
-               f"employer_user, worker_rep and worker see it under /my/disputes/")
-    out.append(f"demo mediation: {med.case.case_number} (access code {med.access_code})")
+    out.append(f"demo arbitration: {arb.case.case_number} (access code {arb.access_code}), accepted, tribunal "
+               f"formed; employer_user (defence), worker_rep and worker see it under /my/disputes/")
+
+    worker_b = {"name": "卓嘎", "id_number": "11010519491231002X", "phone": "13900000012",
+                "address": "拉萨市城关区", "occupation": "服务员", "preferred_language": "zh-hans"}
+    restaurant = {"name": "拉萨某餐饮管理有限公司", "uscc": "", "address": "拉萨市城关区", "legal_rep_name": "",
+                  "contact_phone": ""}
+    items = [{"category": "wages", "period_start": demo_application()["items"][0]["period_start"],
+              "period_end": demo_application()["items"][0]["period_end"], "amount": "6000"}]
+    med = application_submit(track="mediation", payload=demo_application(
+        applicant=worker_b, employer=restaurant, claims_text="请求支付拖欠工资6000元。", items=items,
+        respondent_consented=True))
+    _step(med.case, mediator, {"decision": "accept", "respondent_consented": True})
+    out.append(f"demo mediation: {med.case.case_number} (access code {med.access_code}), in mediation")
+
+    failed = application_submit(track="mediation", payload=demo_application(
+        applicant={**worker_b, "name": "普布", "id_number": "540102198801011237", "phone": "13900000013"},
+        employer=restaurant, claims_text="请求支付拖欠工资4500元。",
+        items=[{**items[0], "amount": "4500"}], respondent_consented=True))
+    _step(failed.case, mediator, {"decision": "accept", "respondent_consented": True})
+    _step(failed.case, mediator, {"outcome": "failed", "reason": "双方对欠薪数额分歧较大，未达成协议。"})
+    out.append(f"demo failed mediation: {failed.case.case_number} (access code {failed.access_code}): track it "
+               f"to apply for arbitration with a pre-filled form")
     return out

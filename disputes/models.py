@@ -232,6 +232,13 @@ class DisputeCase(AuditedModel, TimeStamped):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    def respondent_label(self) -> str:
+        """The respondent's name for staff lists (an employer's name; a worker respondent is not named in lists)."""
+        party = next((p for p in self.parties.all() if p.side == "respondent"), None)
+        if party is None:
+            return ""
+        return party.employer.name if party.employer_id else ""
+
 
 class DisputeParty(AuditedModel):
     """A party: the applicant(s), respondent(s) (several for dispatch situations and unlicensed employers: LDMAL

@@ -105,6 +105,9 @@ RULE_TEXT = {
     "ARB-AWARD": _("the award"),
     "ARB-DEFENCE": _("the respondent's defence"),
 }
+# A party's own periods: once passed they are no longer "next" (the case goes on without a defence; after the
+# mediation period the arbitration route opens, which the page says on its own).
+PARTY_RULES = {"ARB-DEFENCE", "MED-END"}
 LIVE = [Deadline.Status.OPEN, Deadline.Status.EXTENDED, Deadline.Status.BREACHED, Deadline.Status.PAUSED]
 
 
@@ -150,7 +153,9 @@ def _events(case, *, public_only: bool):
     qs = case.events.select_related("actor").order_by("at", "id")
     if public_only:
         qs = qs.filter(public=True)
+    # ``notice``: what the law lets the party do now, written by the service for the party (LDMAL 14-16)
     return [{"at": e.at, "code": e.code, "text": str(EVENT_TEXT.get(e.code, e.code)),
+             "notice": str(e.detail.get("notice", "")),
              "actor": e.actor.get_username() if (e.actor and not public_only) else "",
              "detail": e.detail if not public_only else {k: v for k, v in e.detail.items()
                                                          if k in ("message", "reason", "until", "on", "date")}}
@@ -161,14 +166,29 @@ def timeline(case):
     return _events(case, public_only=False)
 
 
-def tracking_view(case: DisputeCase) -> dict:
-    """What a party sees with the case number and access code (or from its account): plain-words status, the next
-    date that matters to them, the public timeline and the main file's documents (never the internal file, never
-    staff names, never the other side's ID number or phone)."""
+def _next_deadline(case: DisputeCase):
+    """The next date that matters to a party of an open case: a running period of the body or commission (an
+    overdue decision still matters: the applicant may then sue), or a party's own period that has not yet passed.
+    A closed case has none."""
+    if not case.is_open:
+        return None
+    today = timezone.localdate()
+    live = deadlines_of(case).filter(status__in=LIVE, rule_id__in=list(RULE_TEXT))
+    return next((d for d in live.order_by("due_date", "id")
+                 if d.rule_id not in PARTY_RULES or d.effective_due >= today), None)
+
+
+def tracking_view(case: DisputeCase, *, side: str = DisputeParty.Side.APPLICANT) -> dict:
+    """What a party sees with the case number and access code (the applicant: the code is given to whoever applies)
+    or from its account (``side``: the side it acts for): plain-words status, the next date that matters to them,
+    the public timeline and the main file's documents (never the internal file, never staff names, never anyone's
+    ID number, phone or address). The limitation warning and the commission's request for missing materials are
+    addressed to the applicant: another side never sees them (the commission does not raise limitation for the
+    respondent, LDMAL art. 27)."""
     from .services.applications import arbitration_unlocked, arbitration_unlocked_reason
 
-    live = deadlines_of(case).filter(status__in=LIVE, rule_id__in=list(RULE_TEXT))
-    nxt = live.first()
+    nxt = _next_deadline(case)
+    applicant = side == DisputeParty.Side.APPLICANT
     unlocked = case.track == Track.MEDIATION and arbitration_unlocked(case)
     return {
         "case": case,
@@ -180,8 +200,8 @@ def tracking_view(case: DisputeCase) -> dict:
         "status_display": str(STATUS_TEXT.get(case.state, case.get_state_display())),
         "next_deadline": ({"date": nxt.effective_due, "what": str(RULE_TEXT[nxt.rule_id]),
                            "provisional": nxt.provisional} if nxt else None),
-        "limitation_warning": case.limitation_warning,
-        "supplement_items": case.supplement_items if case.state == S.ARB_NEEDS_SUPPLEMENT else "",
+        "limitation_warning": case.limitation_warning if applicant else "",
+        "supplement_items": case.supplement_items if applicant and case.state == S.ARB_NEEDS_SUPPLEMENT else "",
         "arbitration_unlocked": unlocked,
         "arbitration_unlocked_reason": arbitration_unlocked_reason(case) if unlocked else "",
         "events": _events(case, public_only=True),

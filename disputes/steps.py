@@ -262,6 +262,9 @@ class HearingRecordForm(forms.Form):
     mediation_text = forms.CharField(label=_l("Terms of the mediation document"), required=False, widget=TEXT)
     mediation_amount = forms.DecimalField(label=_l("Amount in the mediation document (yuan)"), required=False,
                                           max_digits=14, decimal_places=2, min_value=0)
+    deliberation_notes = forms.CharField(
+        label=_l("Deliberation notes (合议笔录)"), required=False, widget=TEXT,
+        help_text=_l("Kept in the internal file (副卷): staff only, never shown to the parties."))
 
 
 def _party_id(case: DisputeCase, side: str, where: str):
@@ -297,7 +300,7 @@ def _h_hearing(case, user, d):
                        record_text=d["record_text"], applicant_present=d["applicant_present"],
                        respondent_present=d["respondent_present"], mediation_attempted=d["mediation_attempted"],
                        corrections=corrections, signatures=signatures, mediation_text=d.get("mediation_text", ""),
-                       mediation_amount=d.get("mediation_amount"))
+                       mediation_amount=d.get("mediation_amount"), deliberation_notes=d.get("deliberation_notes", ""))
 
 
 class AwardForm(forms.Form):

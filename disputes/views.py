@@ -16,13 +16,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.access import has_role
 from casework.errors import Conflict, DomainError, NotAllowed
-from casework.models import Complaint
+from casework.models import Complaint, Language
 from casework.views import drafts
 from casework.views.forms import bind_step, error_summary, read_step
 from casework.ratelimits import limited
@@ -53,8 +54,23 @@ def _is_intake_staff(user, track) -> bool:
     return getattr(user, "is_authenticated", False) and registers_applications(user, track)
 
 
+# What a pre-filled form leaves out: the earlier case is reached with a case number and an access code only, and a
+# public page never shows an ID number, a phone number or an address (spec §14); the applicant types them again.
+PREFILL_WITHHELD = {"applicant": ("id_number", "phone", "address"), "worker": ("id_number", "phone", "address"),
+                    "agent": ("id_number", "phone", "address"), "employer": ("address", "contact_phone")}
+
+
+def _withhold_identifiers(payload: dict) -> dict:
+    out = dict(payload)
+    for key, fields in PREFILL_WITHHELD.items():
+        if isinstance(out.get(key), dict):
+            out[key] = {k: ("" if k in fields else v) for k, v in out[key].items()}
+    return out
+
+
 def _prefill(request, track) -> dict:
-    """A redirected complaint or an unsuccessful mediation the visitor is tracking pre-fills the application."""
+    """A redirected complaint or an unsuccessful mediation the visitor is tracking pre-fills the application, without
+    anyone's ID number, phone or address (PREFILL_WITHHELD)."""
     from .services.applications import arbitration_unlocked, prefill_from_case, prefill_from_complaint
 
     source = request.GET.get("from")
@@ -62,11 +78,13 @@ def _prefill(request, track) -> dict:
         entry = request.session.get("track_case") or {}
         complaint = Complaint.objects.filter(pk=entry.get("id")).first() if entry else None
         if complaint is not None:
-            return prefill_from_complaint(complaint) | {"_source_complaint": complaint.pk}
+            return _withhold_identifiers(prefill_from_complaint(complaint)) | {"_source_complaint": complaint.pk}
     if source == "case" and track == Track.ARBITRATION:
         case = _tracked(request)
+        if case is None and request.GET.get("case"):  # a party following its case from its account
+            case = party_cases_for(request.user).filter(case_number=request.GET["case"]).first()
         if case is not None and case.track == Track.MEDIATION and arbitration_unlocked(case):
-            return prefill_from_case(case) | {"_source_case": case.pk}
+            return _withhold_identifiers(prefill_from_case(case)) | {"_source_case": case.pk}
     return {}
 
 
@@ -134,8 +152,13 @@ def apply(request, track: str):
             request.session[TRACK_KEY] = {"id": result.case.pk, "at": time.time()}
             return redirect("disputes:receipt")
     data.setdefault("workers_count", "1")
+    for group in steps[1].groups:  # a list that must show at least one (empty) row to type into
+        if group.repeat and len(data.get(group.key) or []) < group.min_rows:
+            data[group.key] = list(data.get(group.key) or []) + [{i.name: "" for i in group.inputs}]
+    lang = translation.get_language()
+    defaults = {"applicant.preferred_language": lang if lang in Language.values else Language.ZH}
     return render(request, "disputes/public/apply.html", {
-        "track": track, "step": steps[1], "groups": bind_step(1, data, errors, steps=steps),
+        "track": track, "step": steps[1], "groups": bind_step(1, data, errors, steps=steps, defaults=defaults),
         "errors": error_summary(errors, steps=steps), "staff": staff,
         "prefilled": bool(data.get("_source_complaint") or data.get("_source_case")),
     }, status=400 if errors else 200)
@@ -251,7 +274,8 @@ def my_case(request, case_number: str):
                 return redirect("disputes:my-case", case_number=case.case_number)
         status = 400
     return render(request, "disputes/public/track_result.html", {
-        "view": tracking_view(case), "party_page": True, "party": party, "defence_form": form}, status=status)
+        "view": tracking_view(case, side=party.side if party else ""), "party_page": True, "party": party,
+        "defence_form": form}, status=status)
 
 
 @login_required
@@ -322,7 +346,6 @@ def staff_case(request, case_number: str):
                 for m in msgs:
                     form.add_error(key if key in form.fields else None, m)
         offered.append({"name": name, "label": ACTIONS[name].label, "form": form, "open": name == bound})
-    from casework.workflow import inbox_for  # noqa: F401  (tasks of the case come from the process)
     from viewflow.workflow.models import Task
 
     tasks = (Task.objects.filter(process_id=case.process_id, flow_task_type="HUMAN",

@@ -88,6 +88,10 @@ TEXTS = {
         _("Labour inspection case %(case)s: decision"),
         _("Labour inspection case %(case)s: a decision has been issued to your unit. Payment is due by %(date)s. "
           "The written decision will be served on you.")),
+    ("employer", "grade_notified"): (
+        _("Labour-security integrity grade %(year)s"),
+        _("%(employer)s: your unit's labour-security integrity grade for %(year)s (from the records of "
+          "%(record_year)s) is %(grade)s. If you disagree, you may ask the labour inspection office to review it.")),
     # --- to staff ------------------------------------------------------------------------------------------------
     ("staff", "task_assigned"): (
         _("Case %(case)s: task for you"),
@@ -99,6 +103,10 @@ TEXTS = {
         _("Case %(case)s: deadline missed, under supervision"),
         _("Case %(case)s: the deadline “%(rule)s” was due on %(date)s and has passed. The case is under "
           "supervision until it is dealt with.")),
+    ("staff", "transfer_deadline_breached"): (
+        _("Case %(case)s: criminal transfer deadline missed"),
+        _("Case %(case)s: the criminal-transfer deadline “%(rule)s” was due on %(date)s and has passed. Record the "
+          "step now; the delay stays on the record.")),
     ("staff", "message_failed"): (
         _("Case %(case)s: a message could not be delivered"),
         _("Case %(case)s: a message to the %(who)s by %(channel)s could not be delivered after %(n)s attempts.")),

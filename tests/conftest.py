@@ -50,6 +50,18 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request with ?lang=bo activates Tibetan in this thread; the next test must start in the default language
+    (otherwise a test's outcome would depend on which test ran before it in the same process)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits live in the cache: every test starts with a clean one."""
     from django.core.cache import cache

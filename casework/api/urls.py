@@ -1,7 +1,7 @@
 """/api/v1/: see docs/api.md. The OpenAPI document is at schema/, browsable docs (Swagger UI, served from
 drf-spectacular-sidecar's static files, no CDN) at docs/. (drf-spectacular's Redoc page loads web fonts from Google:
 not offered.)"""
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
@@ -29,4 +29,6 @@ urlpatterns = [
     path("tasks/<int:task_id>/", views.TaskDetailView.as_view(), name="task-detail"),
     path("tasks/<int:task_id>/assign/", views.TaskAssignView.as_view(), name="task-assign"),
     path("tasks/<int:task_id>/complete/", views.TaskCompleteView.as_view(), name="task-complete"),
+    path("transfers/", include("blacklist.api_transfer")),
+    path("grading/", include("blacklist.api_grading")),
 ]

@@ -67,10 +67,16 @@ def _next_due(tasks_cases):
 
 
 def _task_rows(user, tasks):
-    rows = []
+    from django.db.models import prefetch_related_objects
+
+    pairs = []
     for t in tasks:
         spec = track_of(t)
-        case = getattr(t.process, spec.accessor)
+        pairs.append((t, spec, getattr(t.process, spec.accessor)))
+    # cases that name their respondent through their parties: one query for all rows, not one per row
+    prefetch_related_objects([c for _t, _s, c in pairs if hasattr(c, "respondent_label")], "parties__employer")
+    rows = []
+    for t, spec, case in pairs:
         rows.append({"task": t, "case": case, "case_url": spec.case_url(case), "title": t.flow_task.task_title,
                      "party": _party_label(case)})
     due = _next_due([r["case"] for r in rows])
@@ -145,9 +151,12 @@ def task_detail(request, task_id: int):
     errors = {}
     if request.method == "POST":
         try:
-            case = task_complete(user=user, task_id=task.pk, data=request.POST.dict())
+            # the QueryDict itself: a multiple-choice field (a task team) keeps every value
+            case = task_complete(user=user, task_id=task.pk, data=request.POST)
         except Conflict as e:
-            return render(request, "staff/task_conflict.html", {"message": e.message, "task": task}, status=409)
+            return render(request, "staff/task_conflict.html", {
+                "message": e.message, "task": task, "case_url": track_of(task).case_url(case_of_task(task))},
+                status=409)
         except NotAllowed:
             raise Http404
         except DomainError as e:

@@ -153,7 +153,8 @@ def _cite(rule_id: str, on: dt.date | None = None) -> str:
 
 
 def _lock_case(case: DisputeCase) -> DisputeCase:
-    return DisputeCase.objects.select_for_update().select_related("commission").get(pk=case.pk)
+    # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join (the commission)
+    return DisputeCase.objects.select_for_update(of=("self",)).select_related("commission").get(pk=case.pk)
 
 
 def _require_handler(user, case: DisputeCase):
@@ -707,7 +708,8 @@ def award_effective_sweep(*, today: dt.date | None = None) -> int:
                    .values_list("pk", flat=True))
     for pk in pending:
         with transaction.atomic(), acting(None):
-            award = (AwardDocument.objects.select_for_update().select_related("case", "case__commission")
+            award = (AwardDocument.objects.select_for_update(of=("self", "case"))
+                     .select_related("case", "case__commission")
                      .filter(pk=pk, effective_on__isnull=True).first())
             if award is None or _effective_event_exists(award):
                 continue
@@ -769,7 +771,8 @@ def court_action_record(*, award: AwardDocument, user, kind: str, by_side: str, 
     ``party_id`` names who went to court (needed with several workers, SPC Interp. I 17). The case may already be
     closed."""
     with acting(user):
-        award = AwardDocument.objects.select_for_update().select_related("case", "case__commission").get(pk=award.pk)
+        award = (AwardDocument.objects.select_for_update(of=("self", "case"))
+                 .select_related("case", "case__commission").get(pk=award.pk))
         case = award.case
         _require_handler(user, case)
         if kind not in CourtAction.Kind.values:
@@ -899,5 +902,22 @@ def post_award_close(*, case: DisputeCase, user, on: dt.date | None = None) -> D
         case.closed_at = on
         case.retention_until = due(on, "ARB-RETENTION-AWARD", case.region_id)
         save(case, user)
+        _waive_running_deadlines(case)
         event(case, "closed", user=user, closure=case.closure, closed_at=on, retention_until=case.retention_until)
         return case
+
+
+def _waive_running_deadlines(case: DisputeCase) -> None:
+    """A closed file has no running period: every deadline still open, extended, paused, or breached and never met
+    (a defence that never came, ARB-DEFENCE) no longer applies (its breach stays in the deadline's history), as
+    disputes.services.arbitration closes its other closures."""
+    from django.db.models import Q
+
+    from casework.models import Deadline
+    from casework.services.deadlines import deadlines_for
+
+    for d in deadlines_for(case).filter(Q(status__in=[Deadline.Status.OPEN, Deadline.Status.EXTENDED,
+                                                      Deadline.Status.PAUSED])
+                                        | Q(status=Deadline.Status.BREACHED, met_at__isnull=True)):
+        d.status = Deadline.Status.WAIVED
+        d.save()

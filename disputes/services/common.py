@@ -6,7 +6,6 @@ message that names the rule and its citation, ``NotAllowed`` (403) for the wrong
 someone else was faster. They never call ``QuerySet.update()`` on audited models."""
 import datetime as dt
 import re
-import secrets
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,11 +13,11 @@ from django.utils.translation import gettext as _
 
 from casework.audit import current
 from casework.errors import DomainError
-from casework.fields import pii_hash
 from casework.services.clock import compute_due
 from casework.services.config import rule
 from casework.services.deadlines import deadline_close, deadline_open, deadline_waive, open_deadline
-from casework.services.intake import _luhn_digit
+from casework.services.intake import _luhn_digit, _new_access_code, access_code_hash
+from casework.services.intake import check_access_code as _check_access_code
 
 from ..models import DisputeCase, DisputeEvent, DisputeSequence, Track
 
@@ -117,17 +116,13 @@ def normalise_dispute_number(value: str) -> str | None:
 
 
 def new_access_code() -> str:
-    return f"{secrets.randbelow(10**8):08d}"
-
-
-def access_code_hash(code: str) -> str:
-    return pii_hash("access:" + re.sub(r"\D", "", code or ""))
+    """The same 8-digit access codes as complaints (one tracking page serves every track)."""
+    return _new_access_code()
 
 
 def check_access_code(case: DisputeCase, code: str) -> bool:
-    import hmac
-
-    return hmac.compare_digest(case.access_code_hash, access_code_hash(code))
+    """Any case with an ``access_code_hash`` is checked the way complaints are."""
+    return _check_access_code(case, code)
 
 
 DOC_LABEL = {

@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from freezegun import freeze_time
 
 from casework.errors import Conflict, DomainError, NotAllowed
@@ -331,7 +332,7 @@ def test_the_award_date_is_not_before_acceptance_nor_in_the_future(heard, dstaff
         issue(case, dstaff["arb1"], [item()], award_date=D(2025, 6, 12))
     assert "award_date" in e.value.errors
     with freeze_time("2025-08-01 12:00:00+08:00"):
-        with pytest.raises(DomainError) as e:
+        with pytest.raises(DomainError) as e, translation.override("en"):  # messages asserted in English
             issue(case, dstaff["arb1"], [item()], award_date=D(2025, 8, 2))
         assert "future" in e.value.message
         assert issue(case, dstaff["arb1"], [item()], award_date=D(2025, 8, 1))
@@ -341,7 +342,7 @@ def test_items_are_checked_and_amounts_must_add_up(heard, dstaff, make_case):
     case = heard()
     claim = case.items.get()       # the fixture's claim: wages 6,000
     other = make_case().items.get()
-    with pytest.raises(DomainError) as e:
+    with pytest.raises(DomainError) as e, translation.override("en"):
         issue(case, dstaff["arb1"], [item(amount="7000.00", claim_id=claim.pk)])
     assert "do not add up" in e.value.message and "7000.00" in e.value.message and "6000.00" in e.value.message
     with pytest.raises(DomainError) as e:
@@ -409,9 +410,10 @@ def test_preview_classifies_without_saving(heard, dstaff):
 
     case = heard()
     claim = case.items.get()
-    p = award_preview(case=case, award_date=D(2025, 8, 1),
-                      items=[item(amount="6000.00", claim_id=claim.pk), item(amount="22200.01"),
-                             item("working_time", "90000.00", nsd=True), item(amount="22200.00")])
+    with translation.override("en"):  # the reasons are asserted in English
+        p = award_preview(case=case, award_date=D(2025, 8, 1),
+                          items=[item(amount="6000.00", claim_id=claim.pk), item(amount="22200.01"),
+                                 item("working_time", "90000.00", nsd=True), item(amount="22200.00")])
     assert [i["finality"] for i in p["items"]] == ["final", "non_final", "final", "final"]
     assert p["cap"] == Decimal("22200.00") and p["min_wage_monthly"] == Decimal("1850.00")
     assert p["min_wage_region"] == "540000" and "藏政办发〔2021〕19号" in p["min_wage_source"]

@@ -21,6 +21,8 @@ DEMO_USERS = [
     ("auditor", "auditor", "540000", "view_cases", False),
     ("credit_officer", "credit_officer", "540100", "handle_cases", False),
     ("publisher", "publisher", "540100", "handle_cases", False),
+    ("police_liaison", "police_liaison", "540100", "handle_cases", False),
+    ("grading_officer", "grading_officer", "540100", "handle_cases", False),
     ("mediator", "mediator", "540100", "handle_cases", False),
     ("arbitration_clerk", "arbitration_clerk", "540100", "handle_cases", False),
     ("arbitration_chair", "arbitration_chair", "540100", "handle_cases", False),
