@@ -14,7 +14,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from casework.models import AuditedModel, Complaint, Employer, Language, Person, Region, TimeStamped
+from casework.models import (AuditedModel, Complaint, Employer, Language, Person, Region, TimelineEvent,
+                             TimeStamped)
 
 __all__ = [
     "Track", "DisputeState", "MediationBody", "ArbitrationCommission", "DisputeCase", "DisputeParty",
@@ -292,28 +293,10 @@ class PartyAccess(AuditedModel):
         constraints = [models.UniqueConstraint(fields=["party", "user"], name="party_access_unique")]
 
 
-class DisputeEvent(models.Model):
-    """Timeline entry in plain words (append-only), like casework.CaseEvent."""
+class DisputeEvent(TimelineEvent):
+    """A dispute's timeline entry in plain words (append-only), like casework.CaseEvent."""
 
     case = models.ForeignKey(DisputeCase, on_delete=models.CASCADE, related_name="events")
-    code = models.CharField(max_length=48)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+")
-    public = models.BooleanField(default=False)
-    detail = models.JSONField(default=dict, blank=True)
-    request_id = models.CharField(max_length=36, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("case events are append-only")
-        return super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("case events are append-only")
 
 
 class DisputeSequence(models.Model):

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..fields import EncryptedTextField
-from .base import AuditedModel, TimeStamped
+from .base import AppendOnly, AuditedModel, TimelineEvent, TimeStamped
 from .parties import Employer, Language, Person
 from .reference import Region
 
@@ -300,29 +300,10 @@ class StatementDefence(AuditedModel):
         verbose_name_plural = _("statements and defences")
 
 
-class CaseEvent(models.Model):
-    """A timeline entry in plain words: what happened, who did it, and whether the worker may see it. Written by
-    services; never edited (append-only like history)."""
+class CaseEvent(TimelineEvent):
+    """A complaint's timeline entry (written by services; append-only like history)."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
-    code = models.CharField(max_length=48)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+")
-    public = models.BooleanField(default=False)
-    detail = models.JSONField(default=dict, blank=True)
-    request_id = models.CharField(max_length=36, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("case events are append-only")
-        return super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("case events are append-only")
 
 
 class CaseNumberSequence(models.Model):
@@ -347,7 +328,7 @@ class SystemAlert(models.Model):
         ordering = ["-created_at"]
 
 
-class PiiAccess(models.Model):
+class PiiAccess(AppendOnly):
     """Who saw unmasked personal data (or downloaded evidence) of which case, when (spec §12: every read of
     decrypted personal data is logged). Append-only like history."""
 
@@ -367,11 +348,3 @@ class PiiAccess(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("personal-data access")
         verbose_name_plural = _("personal-data accesses")
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("the personal-data access log is append-only")
-        return super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("the personal-data access log is append-only")
