@@ -129,3 +129,4 @@ class CriminalThreshold(AuditedModel):
         verbose_name = _("criminal threshold")
         verbose_name_plural = _("criminal thresholds")
         constraints = [models.UniqueConstraint(fields=["province_code", "effective_from"], name="crimthr_unique")]
+from .models_projects import *  # noqa: E402,F401,F403  (construction safeguards, spec §11)
