@@ -48,6 +48,7 @@ class Complaint(AuditedModel, TimeStamped):
         WALK_IN = "walk_in", _("in person")
         NATIONAL_PLATFORM = "national_platform", _("national wage-arrears clue platform")
         OTHER_DEPT = "other_dept", _("transferred from another department")
+        EX_OFFICIO = "ex_officio", _("opened by the inspectorate (routine inspection, campaign or safeguard finding)")
 
     class Sector(models.TextChoices):
         CONSTRUCTION = "construction", _("construction")
@@ -88,6 +89,8 @@ class Complaint(AuditedModel, TimeStamped):
                                         verbose_name=_("handling region"))
     sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices)
     project_name = models.CharField(_("project name"), max_length=200, blank=True)
+    project = models.ForeignKey("casework.Project", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="complaints", verbose_name=_("construction project"))
     project_location = models.CharField(_("project location"), max_length=255, blank=True)
     employment_status = models.CharField(_("employment status"), max_length=10, choices=EmploymentStatus.choices)
     employment_end_date = models.DateField(_("employment end date"), null=True, blank=True)
