@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.models.base import AuditedModel
 
-__all__ = ["ArrearsLineItem", "Payment", "MinimumWageStandard", "CriminalThreshold", "Category"]
+__all__ = ["ArrearsLineItem", "Payment", "PaymentSource", "MinimumWageStandard", "CriminalThreshold", "Category"]
 
 
 class Category(models.TextChoices):
@@ -78,6 +78,15 @@ class ArrearsLineItem(AuditedModel):
         return max(due - self.amount_paid, 0)
 
 
+class PaymentSource(models.TextChoices):
+    """Who paid a worker (spec §11: the employer, or a remedy when the employer's order goes unperformed)."""
+
+    EMPLOYER = "employer", _("the employer")
+    GENERAL_CONTRACTOR = "general_contractor", _("the general contractor (paying first)")
+    GUARANTEE = "guarantee", _("the wage guarantee")
+    EMERGENCY_FUND = "emergency_fund", _("the emergency revolving fund")
+
+
 class Payment(AuditedModel):
     """A payment the employer made to a worker, recorded by staff (partial payments too)."""
 
@@ -89,6 +98,11 @@ class Payment(AuditedModel):
     reference = models.CharField(_("reference"), max_length=128, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # who paid (spec §11 remedies: arrears.models_remedies); the remedy step that brought the money, if any
+    source = models.CharField(_("paid by"), max_length=20, choices=PaymentSource.choices,
+                              default=PaymentSource.EMPLOYER)
+    remedy = models.ForeignKey("arrears.Remedy", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="payments", verbose_name=_("remedy"))
 
     class Meta:
         ordering = ["paid_on", "id"]
@@ -130,3 +144,4 @@ class CriminalThreshold(AuditedModel):
         verbose_name_plural = _("criminal thresholds")
         constraints = [models.UniqueConstraint(fields=["province_code", "effective_from"], name="crimthr_unique")]
 from .models_projects import *  # noqa: E402,F401,F403  (construction safeguards, spec §11)
+from .models_remedies import *  # noqa: E402,F401,F403  (remedies on unperformed orders, spec §11)

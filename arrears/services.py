@@ -37,7 +37,8 @@ def item_verify(*, item: ArrearsLineItem, amount_verified, note: str = "", user)
 
 @transaction.atomic
 def payment_record(*, item: ArrearsLineItem, amount, paid_on: dt.date, user, method: str = "bank_transfer",
-                   reference: str = "") -> Payment:
+                   reference: str = "", source: str = "employer", remedy=None) -> Payment:
+    """``source``: who paid (arrears.models.PaymentSource); ``remedy``: the remedy step that brought the money."""
     item = ArrearsLineItem.objects.select_for_update().get(pk=item.pk)
     try:
         amount = money(amount)
@@ -52,7 +53,8 @@ def payment_record(*, item: ArrearsLineItem, amount, paid_on: dt.date, user, met
         raise DomainError({"amount": [_("This payment would exceed what is owed on this item (%(left)s yuan left).")
                                       % {"left": due - item.amount_paid}]})
     payment = Payment(complaint_id=item.complaint_id, item=item, amount=amount, paid_on=paid_on,
-                      method=method[:32], reference=reference[:128], recorded_by=user)
+                      method=method[:32], reference=reference[:128], recorded_by=user, source=source,
+                      remedy=remedy)
     payment._history_user = user
     payment.full_clean()
     payment.save()

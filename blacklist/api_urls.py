@@ -2,6 +2,7 @@
 from django.urls import path
 
 from . import api
+from .api_disclosure import PublicDisclosureDetailView, PublicDisclosureListView
 from .api_grading import PublicGradesView
 
 urlpatterns = [
@@ -10,4 +11,6 @@ urlpatterns = [
     path("blacklist.csv", api.registry_csv, name="blacklist-api-csv"),
     path("blacklist.json", api.registry_json, name="blacklist-api-json"),
     path("grades/", PublicGradesView.as_view(), name="grades-api-public"),
+    path("disclosures/", PublicDisclosureListView.as_view(), name="disclosures-api-public"),
+    path("disclosures/<int:pk>/", PublicDisclosureDetailView.as_view(), name="disclosure-api-public"),
 ]

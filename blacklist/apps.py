@@ -26,4 +26,7 @@ class BlacklistConfig(AppConfig):
         post_migrate.connect(_reload_rules, sender=self, dispatch_uid="blacklist-reload-rules")
         from .reference_data_grading import reload_after_flush
         post_migrate.connect(reload_after_flush, sender=self, dispatch_uid="blacklist-reload-grading-params")
+        from .reference_data_disclosure import reload_after_flush as reload_disclosure
+        post_migrate.connect(reload_disclosure, sender=self, dispatch_uid="blacklist-reload-disclosure")
         from . import registration_transfer  # noqa: F401  (criminal transfer: flow on the task engine, rules)
+        from . import exports  # noqa: F401  (CSV / Excel of the staff tables: docs/dashboards.md)

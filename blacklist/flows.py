@@ -12,6 +12,7 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 
 from casework.access import Role, has_role, in_region
+from casework.flows import CaseTask
 
 from .models_transfer import TRANSFER_SENT_STATES, CriminalTransfer, TransferState as T
 
@@ -20,30 +21,21 @@ __all__ = ["TransferFlow", "TransferTask"]
 POLICE = "police_liaison"
 
 
-def task_view(request, **kwargs):  # pragma: no cover - our own pages drive tasks (casework.views.staff)
-    from django.shortcuts import redirect
-
-    return redirect("staff-task", task_id=kwargs.get("task_pk"))
-
-
-class TransferTask(flow.View):
+class TransferTask(CaseTask):
     """A human step of the transfer flow. ``who``: "region" (staff of the transfer's region), "head" (a head of the
     region who is not an officer of the report nor its submitter), "police" (a police liaison of the police region
-    the transfer was sent to)."""
+    the transfer was sent to). A head of the region may release a taken inspection-side step."""
 
     def __init__(self, *, roles, title, who="region"):
-        super().__init__(task_view)
-        self.roles = list(roles)
+        super().__init__(roles=roles, title=title)
         self.who = who
-        self.lead_only = False
-        self.task_title = title
 
     @staticmethod
     def case_of(task) -> CriminalTransfer:
         return CriminalTransfer.objects.get(process_id=task.process_id)
 
     def user_may_take(self, user, transfer: CriminalTransfer) -> bool:
-        if not getattr(user, "is_authenticated", False) or not has_role(user, *self.roles):
+        if not self.has_task_role(user):
             return False
         if self.who == "police":
             return (transfer.police_region_id is not None and transfer.state in TRANSFER_SENT_STATES
@@ -54,21 +46,8 @@ class TransferTask(flow.View):
             return user.pk != transfer.reported_by_id and user.pk not in transfer.officer_ids()
         return True
 
-    def can_assign(self, user, task):
-        if task.owner_id:
-            return False
-        return self.user_may_take(user, self.case_of(task))
-
-    def can_execute(self, user, task):
-        return (task.owner_id is not None and task.owner_id == getattr(user, "pk", None)
-                and self.user_may_take(user, self.case_of(task)))
-
-    def can_unassign(self, user, task):
-        if task.owner_id is None or not getattr(user, "is_authenticated", False):
-            return False
-        transfer = self.case_of(task)
-        return task.owner_id == user.pk or (self.who != "police" and has_role(user, Role.INSPECTION_HEAD)
-                                            and in_region(user, transfer.region_id))
+    def may_release(self, user, transfer: CriminalTransfer) -> bool:
+        return self.who != "police" and has_role(user, Role.INSPECTION_HEAD) and in_region(user, transfer.region_id)
 
 
 def _state(activation):

@@ -3,6 +3,7 @@ only. The rules are in blacklist.services_transfer."""
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casework.access import Role
 
@@ -26,13 +27,14 @@ def staff_usernames():
 class OpenForm(forms.Form):
     order_service = forms.ChoiceField(label=_("How the order to pay reached the employer"),
                                       choices=C.OrderService.choices, widget=forms.RadioSelect)
-    order_served_on = forms.DateField(label=_("Served on"), required=False, widget=DATE)
+    order_served_on = forms.DateField(label=pgettext_lazy("date the order to pay was served", "Served on"),
+                                      required=False, widget=DATE)
     posted_on = forms.DateField(label=_("Posted on"), required=False, widget=DATE)
     posted_place = forms.CharField(label=_("Posted at (residence or business premises)"), required=False,
                                    max_length=255)
     posted_evidence = forms.TypedChoiceField(label=_("Photo or video of the posting"), required=False, coerce=int,
                                              empty_value=None, choices=())
-    posted_upload = forms.FileField(label=_("…or upload the photo now"), required=False)
+    posted_upload = forms.FileField(label=_("…or upload the photo or video now"), required=False)
 
     def __init__(self, *args, complaint=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -128,7 +128,14 @@ class ListingDecision(AuditedModel, TimeStamped):
                                       & Q(decision_no__isnull=False)),
                                    name="listing_listed_has_decision"),
         ]
-        indexes = [models.Index(fields=["state", "region"])]
+        indexes = [
+            models.Index(fields=["state", "region"]),
+            # the public registry (blacklist.selectors): its order (newest decision first) and "last updated"
+            models.Index(fields=["-decided_at", "-id"], condition=Q(state="PUBLISHED", published_at__isnull=False),
+                         name="listing_public_order"),
+            models.Index(fields=["updated_at"], condition=Q(published_at__isnull=False),
+                         name="listing_published_updated"),
+        ]
 
     def __str__(self):
         return self.decision_no or f"Listing #{self.pk}"
@@ -187,6 +194,9 @@ class BlacklistEntry(AuditedModel, TimeStamped):
             models.CheckConstraint(condition=Q(removed_at__isnull=True) | ~Q(removal_reason=""),
                                    name="entry_removed_has_reason"),
         ]
+        # the registry's "unit entry not removed" test (blacklist.selectors.public_listings), index-only
+        indexes = [models.Index(fields=["listing"], condition=Q(role="UNIT", removed_at__isnull=True),
+                                name="entry_live_unit")]
 
     def __str__(self):  # never the ID number
         return f"{self.get_role_display()} #{self.pk}"
@@ -249,3 +259,4 @@ class EarlyRemovalApplication(AuditedModel, TimeStamped):
         return not self.result
 from .models_grading import *  # noqa
 from .models_transfer import *  # noqa
+from .models_disclosure import *  # noqa

@@ -6,7 +6,7 @@ import logging
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q
+from django.db.models import BooleanField, Exists, F, Func, Max, OuterRef, Prefetch, Q, Value
 
 from casework.models import prefix_of
 
@@ -47,15 +47,35 @@ def public_listings():
             .order_by("-decided_at", "-id"))
 
 
+class _WordSimilar(Func):
+    """``unit_name %> q``: pg_trgm's word similarity of ``q`` to the name reaches the session's
+    ``pg_trgm.word_similarity_threshold`` (set to WORD_SIMILARITY by ``_trigram_session``). Unlike
+    ``word_similarity(q, unit_name) >= x``, the operator can use the GIN trigram index (migration blacklist/0003),
+    so a fuzzy search does not compute the similarity of every listing."""
+    arg_joiner = " %%> "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+WORD_SIMILARITY = "0.4"
+
+
+def _trigram_session() -> None:
+    """Set the word-similarity threshold the ``%>`` operator compares with. A session setting, set before each
+    fuzzy search (one round trip): a rolled-back transaction would undo a setting made once."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)", [WORD_SIMILARITY])
+
+
 def _search(qs, *, q: str = "", uscc: str = "", region: str = ""):
     q, uscc, region = (q or "").strip(), (uscc or "").strip().upper(), (region or "").strip()
     if q:
+        # PostgreSQL: UPPER(unit_name) LIKE UPPER('%q%') uses the trigram index on UPPER(unit_name) (migration
+        # blacklist/0008) for 3+ characters
         cond = Q(unit_name__icontains=q)
         if trigram_available() and len(q) >= 3:
-            from django.contrib.postgres.search import TrigramWordSimilarity
-
-            qs = qs.annotate(name_similarity=TrigramWordSimilarity(q, "unit_name"))
-            cond |= Q(name_similarity__gte=0.4)
+            _trigram_session()
+            cond |= Q(_WordSimilar(F("unit_name"), Value(q)))
         qs = qs.filter(cond)
     if uscc:
         qs = qs.filter(uscc=uscc)

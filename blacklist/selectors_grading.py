@@ -51,9 +51,10 @@ def transfers_of(employer) -> tuple[bool, list[dict]]:
 
 
 def disclosures_of(employer) -> tuple[bool, list[dict]]:
-    """Major-violation disclosures (spec §9, Order 29) of the employer. HOOK: the disclosure track is not built;
-    returns (False, []) until it is, then (True, rows)."""
-    return False, []
+    """Major-violation disclosures (spec §9, Order 29) of the employer (blacklist.selectors_disclosure)."""
+    from .selectors_disclosure import employer_disclosures
+
+    return True, employer_disclosures(employer)
 
 
 def _grade_row(p: GradeProposal) -> dict:

@@ -20,6 +20,7 @@ from casework.fields import pii_hash
 from casework.identity import mask_id_public, validate_id_number
 from casework.models import Complaint, ComplaintState, InspectionDocument
 from casework.services.clock import compute_due
+from casework.services.common import cite, lock
 from casework.services.config import rule
 from casework.services.deadlines import deadline_close, deadline_extend, deadline_open
 
@@ -44,10 +45,6 @@ PERSON_ROLES = [BlacklistEntry.Role.LEGAL_REP, BlacklistEntry.Role.PRINCIPAL, Bl
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def _cite(rule_id: str, on: dt.date) -> str:
-    return rule(rule_id, on=on).citation
 
 
 # --- reach ---------------------------------------------------------------------------------------------------------
@@ -82,14 +79,6 @@ def can_act(user, region_code: str, *roles: str) -> bool:
 def _require(user, region_code: str, *roles: str):
     if not can_act(user, region_code, *roles):
         raise NotAllowed({"__all__": [_("You may not do this on this listing.")]})
-
-
-def _locked(listing: ListingDecision) -> ListingDecision:
-    """Re-read the listing under a row lock (SELECT … FOR UPDATE on PostgreSQL; SQLite serialises writers), so
-    that two people acting on it at once give one transition: e.g. a publication and a revocation."""
-    fresh = ListingDecision.objects.select_for_update().get(pk=listing.pk)
-    listing.__dict__.update(fresh.__dict__)
-    return listing
 
 
 def _save(obj, user):
@@ -164,6 +153,9 @@ def listing_propose(*, complaint: Complaint, user, basis_limb: str, incident_not
         payment_deadline=order.payment_deadline, arrears_amount=outstanding,
         workers_affected=complaint.workers_affected, unit_name=employer.name, uscc=employer.uscc or "",
         deciding_department=_department(complaint.handling_region), drafted_by=user)
+    note = _criminal_proceedings_of(employer)
+    if note:  # art. 13(2): a listing proposed after the police filed carries the flag from the start
+        listing.criminal_proceedings_pending, listing.criminal_proceedings_note = True, note
     _save(listing, user)
     _save(BlacklistEntry(listing=listing, subject_type="UNIT", role="UNIT", employer=employer,
                          public_display_name=employer.name), user)
@@ -171,11 +163,33 @@ def listing_propose(*, complaint: Complaint, user, basis_limb: str, incident_not
     return listing
 
 
+def _criminal_proceedings_of(employer) -> str:
+    """The note for Order 45 art. 13(2) when criminal proceedings are pending against ``employer`` — a transfer the
+    police filed (directly or on reconsideration) that has no outcome yet, or that ended in a conviction — else "".
+    The same rule as blacklist.services_transfer._proceedings_flag, which flags listings that exist at the filing."""
+    from .models_transfer import CriminalTransfer, TransferState
+
+    transfer = (CriminalTransfer.objects.filter(employer=employer)
+                .filter(Q(state=TransferState.FILED)
+                        | Q(state=TransferState.CONCLUDED, outcome=CriminalTransfer.Outcome.CONVICTED))
+                .order_by("-id").first())
+    if transfer is None:
+        return ""
+    if transfer.state == TransferState.CONCLUDED:
+        return (f"已被判处刑罚：拒不支付劳动报酬罪（{transfer.judgment_no}，{transfer.outcome_on.isoformat()}），"
+                f"不予提前移出（人社部令第45号第十三条）")
+    if transfer.reconsideration_result == CriminalTransfer.ReconsiderationResult.FILED:
+        return (f"公安机关经复议已立案（{transfer.police_agency}，{transfer.reconsideration_notice_no}，"
+                f"{transfer.reconsideration_decided_on.isoformat()}；移送书{transfer.transfer_doc_no}）")
+    return (f"公安机关已立案（{transfer.police_agency}，{transfer.police_notice_no}，"
+            f"{transfer.police_decided_on.isoformat()}；移送书{transfer.transfer_doc_no}）")
+
+
 @transaction.atomic
 def listing_party_add(*, listing: ListingDecision, user, role: str, name: str, id_number: str) -> BlacklistEntry:
     """Add a co-listed person (art. 5: legal representative or principal, directly responsible persons)."""
     _require(user, listing.region_id, CREDIT_OFFICER)
-    _locked(listing)
+    lock(listing)
     _expect(listing, S.CANDIDATE, S.NOTICE_SERVED)
     errors = {}
     if role not in PERSON_ROLES:
@@ -200,7 +214,7 @@ def notice_serve(*, listing: ListingDecision, user, received_on: dt.date) -> Lis
     """The prior notice (art. 6) was received by the employer on ``received_on``: the 5-WD objection window
     opens."""
     _require(user, listing.region_id, CREDIT_OFFICER)
-    _locked(listing)
+    lock(listing)
     _expect(listing, S.CANDIDATE)
     if received_on > _today():
         raise DomainError({"received_on": [_("The date cannot be in the future.")]})
@@ -222,7 +236,7 @@ def objection_due(listing) -> dt.date | None:
 def objection_record(*, listing: ListingDecision, user, received_on: dt.date, text: str) -> ListingDecision:
     """An objection (art. 6): accepted only within 5 working days of the notice's receipt."""
     _require(user, listing.region_id, CREDIT_OFFICER)
-    _locked(listing)
+    lock(listing)
     _expect(listing, S.NOTICE_SERVED)
     if listing.objection_received_at:
         raise DomainError({"__all__": [_("An objection is already recorded.")]})
@@ -232,7 +246,7 @@ def objection_record(*, listing: ListingDecision, user, received_on: dt.date, te
     if received_on > due or received_on < listing.notice_served_at:
         raise DomainError({"received_on": [
             _("The objection window closed on %(due)s: 5 working days from receipt of the notice (%(cite)s).")
-            % {"due": due, "cite": _cite("BL-OBJECTION", listing.notice_served_at)}]})
+            % {"due": due, "cite": cite("BL-OBJECTION", listing.notice_served_at)}]})
     listing.objection_received_at = received_on
     listing.objection_text = text.strip()
     _save(listing, user)
@@ -246,7 +260,7 @@ def objection_verify(*, listing: ListingDecision, user, result: str, note: str,
                      on: dt.date | None = None) -> ListingDecision:
     """Verification of the objection and the answer to the party (art. 6: within 5 working days)."""
     _require(user, listing.region_id, CREDIT_OFFICER)
-    _locked(listing)
+    lock(listing)
     _expect(listing, S.NOTICE_SERVED)
     on = on or _today()
     if not listing.objection_received_at or listing.objection_verified_at:
@@ -280,20 +294,20 @@ def extension_approve(*, listing: ListingDecision, user, reason: str,
     """The head approves 20 more working days for a complex case (art. 8); never the drafter; only while the
     first 20 have not run out."""
     _require(user, listing.region_id, HEAD)
-    _locked(listing)
+    lock(listing)
     _expect(listing, S.CANDIDATE, S.NOTICE_SERVED)
     on = on or _today()
-    cite = _cite("BL-DECISION", listing.payment_deadline)
+    citation = cite("BL-DECISION", listing.payment_deadline)
     if user.pk == listing.drafted_by_id:
         raise NotAllowed({"__all__": [_("The person who drafted the listing cannot approve it (four eyes).")]})
     if listing.extension_approved_by_id:
         raise DomainError({"__all__": [_("The decision period was already extended once (%(cite)s).")
-                                       % {"cite": cite}]})
+                                       % {"cite": citation}]})
     if not reason.strip():
         raise DomainError({"reason": [_("This field is required.")]})
     if on > decision_due(listing):
         raise DomainError({"__all__": [_("The decision period ended on %(due)s; it can no longer be extended "
-                                         "(%(cite)s).") % {"due": decision_due(listing), "cite": cite}]})
+                                         "(%(cite)s).") % {"due": decision_due(listing), "cite": citation}]})
     listing.extension_approved_by = user
     listing.extension_reason = reason.strip()
     _save(listing, user)
@@ -312,7 +326,7 @@ def listing_decide(*, listing: ListingDecision, user, decision: str, decision_no
     - art. 7: an employer that paid in full and signed a credit commitment before the decision is not listed;
     - an upheld objection means the grounds do not hold: not listed."""
     _require(user, listing.region_id, HEAD)
-    _locked(listing)
+    lock(listing)
     _expect(listing, S.NOTICE_SERVED)
     decided_on = decided_on or _today()
     if user.pk == listing.drafted_by_id:
@@ -321,14 +335,14 @@ def listing_decide(*, listing: ListingDecision, user, decision: str, decision_no
     if decided_on > due:
         raise DomainError({"__all__": [
             _("The decision was due by %(due)s: 20 working days after the payment deadline, 20 more with an "
-              "approved extension (%(cite)s).") % {"due": due, "cite": _cite("BL-DECISION", listing.payment_deadline)}]})
+              "approved extension (%(cite)s).") % {"due": due, "cite": cite("BL-DECISION", listing.payment_deadline)}]})
     window = objection_due(listing)
     if listing.objection_received_at is None and decided_on <= window:
         raise DomainError({"__all__": [_("The objection window is open until %(due)s (%(cite)s).")
-                                       % {"due": window, "cite": _cite("BL-OBJECTION", listing.notice_served_at)}]})
+                                       % {"due": window, "cite": cite("BL-OBJECTION", listing.notice_served_at)}]})
     if listing.objection_received_at and not listing.objection_verified_at:
         raise DomainError({"__all__": [_("Verify the objection first (%(cite)s).")
-                                       % {"cite": _cite("BL-OBJECTION-VERIFY", listing.objection_received_at)}]})
+                                       % {"cite": cite("BL-OBJECTION-VERIFY", listing.objection_received_at)}]})
     paid = complaint_totals(listing.complaint)["outstanding"] <= 0
     if commitment_signed_on and commitment_signed_on > decided_on:
         raise DomainError({"commitment_signed_on": [_("The commitment must be signed before the decision.")]})
@@ -375,7 +389,7 @@ def listing_decide(*, listing: ListingDecision, user, decision: str, decision_no
 def listing_publish(*, listing: ListingDecision, user) -> ListingDecision:
     """Publish a decided listing on the public registry (art. 9)."""
     _require(user, listing.region_id, PUBLISHER)
-    _locked(listing)
+    lock(listing)
     _expect(listing, S.LISTED)
     listing.set_state(S.PUBLISHED)
     listing.published_at = timezone.now()
@@ -403,7 +417,7 @@ def _removal_done(listing, anchor: dt.date, on: dt.date):
 def listing_revoke(*, listing: ListingDecision, user, reason: str, on: dt.date | None = None) -> ListingDecision:
     """The underlying order was revoked: the listing is revoked and every party removed (art. 16)."""
     _require(user, listing.region_id, HEAD)
-    _locked(listing)
+    lock(listing)
     _expect(listing, S.LISTED, S.PUBLISHED)
     on = on or _today()
     if not reason.strip():
@@ -487,7 +501,7 @@ def criminal_proceedings_record(*, listing: ListingDecision, user, pending: bool
     """``criminal_proceedings_set`` without the role check, for the criminal-transfer track: the police liaison's
     filing decision (or the outcome recorded by the inspection staff) is what changes the flag, and the caller has
     checked that this user may record it. History records the acting user."""
-    _locked(listing)
+    lock(listing)
     if pending and not note.strip():
         raise DomainError({"note": [_("This field is required.")]})
     listing.criminal_proceedings_pending = pending
@@ -503,7 +517,7 @@ def early_removal_apply(*, listing: ListingDecision, user, applied_at: dt.date, 
     correction (BL-EARLY-WAIT); no written commitment not to default again; new arrears of the employer during the
     listing, or criminal proceedings pending (art. 13). Accepted: the BL-EARLY-DECISION deadline (15 WD) opens."""
     _require(user, listing.region_id, CREDIT_OFFICER)
-    _locked(listing)
+    lock(listing)
     _expect(listing, *ACTIVE_STATES)
     if early_removal_pending(listing):
         raise DomainError({"__all__": [_("An early-removal application is already waiting for a decision.")]})
@@ -514,7 +528,7 @@ def early_removal_apply(*, listing: ListingDecision, user, applied_at: dt.date, 
     if correction_date > applied_at:
         raise DomainError({"correction_date": [_("The correction cannot be after the application.")]})
     errors = []
-    art12, art13 = _cite("BL-EARLY-WAIT", correction_date), _("Order 45 art. 13")
+    art12, art13 = cite("BL-EARLY-WAIT", correction_date), _("Order 45 art. 13")
     if complaint_totals(listing.complaint)["outstanding"] > 0:
         errors.append(_("The arrears of the listed case are not paid in full: nothing is corrected yet (%(cite)s).")
                       % {"cite": art12})
@@ -550,7 +564,7 @@ def early_removal_decide(*, listing: ListingDecision, user, approve: bool, reaso
     the public registry drops it immediately (cache version bumped); BL-REMOVAL (10 WD) recorded and met.
     Refusal: with reasons (art. 14; remedies art. 18)."""
     _require(user, listing.region_id, HEAD)
-    _locked(listing)
+    lock(listing)
     _expect(listing, *ACTIVE_STATES)
     on = on or _today()
     app = early_removal_pending(listing)
@@ -578,7 +592,7 @@ def early_removal_decide(*, listing: ListingDecision, user, approve: bool, reaso
     else:
         if not reason.strip():
             raise DomainError({"reason": [_("Give the reasons for the refusal (%(cite)s).")
-                                          % {"cite": _cite("BL-EARLY-DECISION", app.applied_at)}]})
+                                          % {"cite": cite("BL-EARLY-DECISION", app.applied_at)}]})
         app.result = EarlyRemovalApplication.Result.REFUSED
         app.refusal_reason = reason.strip()
         _save(app, user)
@@ -593,7 +607,7 @@ def early_removal_revoke(*, listing: ListingDecision, user, reason: str,
     it left (LISTED or PUBLISHED), the 3-year period (BL-PERIOD) restarts from the revocation date, the parties the
     early removal took off are put back and the registry shows them again at once."""
     _require(user, listing.region_id, HEAD)
-    _locked(listing)
+    lock(listing)
     _expect(listing, S.EARLY_REMOVED)
     on = on or _today()
     if not reason.strip():

@@ -24,6 +24,7 @@ from casework.access import has_role, region_prefixes
 from casework.errors import DomainError, NotAllowed
 from casework.models import CaseEvent, Complaint, Employer, InspectionDocument, Region
 from casework.services.config import param
+from casework.services.common import lock
 
 from .models import CriminalTransfer, ListingDecision, ListingState
 from .models_grading import (EDITABLE_STATES, EmployerAccount, GradeEvidence, GradeProposal, GradeState as G,
@@ -282,13 +283,6 @@ def _save(obj, user):
     return obj
 
 
-def _locked(proposal: GradeProposal) -> GradeProposal:
-    """Re-read under a row lock so that two people acting at once give one transition."""
-    fresh = GradeProposal.objects.select_for_update().get(pk=proposal.pk)
-    proposal.__dict__.update({k: v for k, v in fresh.__dict__.items() if k != "_state"})
-    return proposal
-
-
 def _expect(proposal, *states):
     if proposal.state not in states:
         raise DomainError({"__all__": [_("This grade is now “%(state)s”; this step is not possible any more.")
@@ -411,7 +405,7 @@ def proposal_ground_add(*, proposal: GradeProposal, user, ground: str, reason: s
     inspection, an incident, criminal liability), added by a grading officer with the reason and the date it
     occurred, which must lie in the record year. The grade is computed again."""
     _require(user, proposal.run.region_id, GRADING_OFFICER)
-    _locked(proposal)
+    lock(proposal)
     _expect(proposal, *EDITABLE_STATES)
     errors = {}
     if ground not in GradeEvidence.MANUAL_GROUNDS:
@@ -441,7 +435,7 @@ def evidence_exclude(*, evidence: GradeEvidence, user, reason: str) -> GradeEvid
     grade is computed again without it."""
     proposal = evidence.proposal
     _require(user, proposal.run.region_id, GRADING_OFFICER)
-    _locked(proposal)
+    lock(proposal)
     _expect(proposal, *EDITABLE_STATES)
     evidence = GradeEvidence.objects.select_for_update().get(pk=evidence.pk)
     if evidence.excluded:
@@ -460,7 +454,7 @@ def evidence_exclude(*, evidence: GradeEvidence, user, reason: str) -> GradeEvid
 def proposal_review(*, proposal: GradeProposal, user, note: str = "") -> GradeProposal:
     """The grading officer has checked the grounds: the proposed grade goes to a head for approval."""
     _require(user, proposal.run.region_id, GRADING_OFFICER)
-    _locked(proposal)
+    lock(proposal)
     _expect(proposal, G.PROPOSED)
     proposal.set_state(G.REVIEWED)
     proposal.reviewed_by, proposal.reviewed_at, proposal.review_note = user, timezone.now(), (note or "").strip()
@@ -471,7 +465,7 @@ def proposal_review(*, proposal: GradeProposal, user, note: str = "") -> GradePr
 def proposal_return(*, proposal: GradeProposal, user, note: str) -> GradeProposal:
     """A head sends a reviewed (or re-reviewed) grade back to the grading officer, with the reason."""
     _require(user, proposal.run.region_id, HEAD)
-    _locked(proposal)
+    lock(proposal)
     _expect(proposal, G.REVIEWED, G.RE_REVIEWED)
     _required(note, "note")
     if proposal.state == G.REVIEWED:
@@ -489,7 +483,7 @@ def proposal_approve(*, proposal: GradeProposal, user) -> GradeProposal:
     """A head approves the reviewed (or re-reviewed) grade: it becomes the enterprise's grade for the year. Never
     the person who reviewed or re-reviewed it (four eyes; a database constraint too)."""
     _require(user, proposal.run.region_id, HEAD)
-    _locked(proposal)
+    lock(proposal)
     _expect(proposal, G.REVIEWED, G.RE_REVIEWED)
     if user.pk in (proposal.reviewed_by_id, proposal.re_reviewed_by_id):
         raise NotAllowed({"__all__": [_("The person who reviewed this grade cannot approve it (four eyes: "
@@ -515,7 +509,7 @@ def proposal_notify(*, proposal: GradeProposal, user, note: str = "") -> GradePr
     from notifications.outbox import Recipient, notify
 
     _require(user, proposal.run.region_id, GRADING_OFFICER, HEAD)
-    _locked(proposal)
+    lock(proposal)
     _expect(proposal, G.APPROVED)
     employer = proposal.employer
     accounts = list(EmployerAccount.objects.filter(employer=employer, revoked_at__isnull=True)
@@ -551,7 +545,7 @@ def proposal_objection_record(*, proposal: GradeProposal, user, received_on: dt.
     """The enterprise objects to its notified grade (§10, optional [M]: re-review). Recorded by a grading officer;
     one objection per grade; not before the notification nor in the future."""
     _require(user, proposal.run.region_id, GRADING_OFFICER)
-    _locked(proposal)
+    lock(proposal)
     _expect(proposal, G.NOTIFIED)
     if proposal.objection_received_at:
         raise DomainError({"__all__": [_("An objection to this grade was already recorded and re-reviewed "
@@ -573,7 +567,7 @@ def proposal_re_review(*, proposal: GradeProposal, user, note: str) -> GradeProp
     """The grading officer re-reviews an objected grade (after adding or setting aside grounds as the objection
     shows) and writes the answer; a head then approves the result (four eyes) and the enterprise is told again."""
     _require(user, proposal.run.region_id, GRADING_OFFICER)
-    _locked(proposal)
+    lock(proposal)
     _expect(proposal, G.OBJECTED)
     _required(note, "note")
     proposal.set_state(G.RE_REVIEWED)
@@ -586,7 +580,7 @@ def proposal_re_review(*, proposal: GradeProposal, user, note: str) -> GradeProp
 def proposal_archive(*, proposal: GradeProposal, user) -> GradeProposal:
     """File the notified grade in the enterprise's integrity archive (§10); it can no longer be objected to here."""
     _require(user, proposal.run.region_id, GRADING_OFFICER)
-    _locked(proposal)
+    lock(proposal)
     _expect(proposal, G.NOTIFIED)
     proposal.set_state(G.ARCHIVED)
     proposal.archived_at = timezone.now()

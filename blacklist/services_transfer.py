@@ -31,6 +31,7 @@ from casework.access import Role, has_role, in_region
 from casework.errors import DomainError, NotAllowed
 from casework.models import Attachment, Complaint, Deadline, LegalParameter, region_chain
 from casework.services.config import param, rule
+from casework.services.common import cite, lock
 from casework.services.deadlines import deadline_close, deadline_open, deadline_waive, open_deadline
 
 from .models import LIVE_STATES, ListingDecision
@@ -57,11 +58,7 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _cite(rule_id: str, on: dt.date) -> str:
-    return rule(rule_id, on=on).citation
-
-
-def _param_cite(key: str, on: dt.date) -> str:
+def _paramcite(key: str, on: dt.date) -> str:
     row = (LegalParameter.objects.filter(key=key, region__isnull=True, effective_from__lte=on)
            .order_by("-effective_from").first())
     return row.citation if row else key
@@ -91,13 +88,6 @@ def _require_staff(user, transfer, *roles):
 def _require_police(user, transfer):
     if not may_act_police(user, transfer):
         raise NotAllowed({"__all__": [_("You may not do this on this transfer.")]})
-
-
-def _locked(transfer: CriminalTransfer) -> CriminalTransfer:
-    """Re-read under a row lock, so that two people acting at once give one transition."""
-    fresh = CriminalTransfer.objects.select_for_update().get(pk=transfer.pk)
-    transfer.__dict__.update(fresh.__dict__)
-    return transfer
 
 
 def _save(obj, user):
@@ -259,7 +249,7 @@ def transfer_open(*, complaint: Complaint, user, order_service: str, order_serve
 
             posted_evidence = evidence_store(upload=posted_upload, complaint=complaint, user=user,
                                              field="posted_evidence", audience=Attachment.Audience.INTERNAL,
-                                             description="张贴文书的照片或录像记录")
+                                             description="张贴文书的照片或录像记录", video=True)
         if posted_evidence.complaint_id != complaint.pk or not (posted_evidence.mime.startswith("image/")
                                                                 or posted_evidence.mime.startswith("video/")):
             raise DomainError({"posted_evidence": [_("Choose a photo or video of this case that records the "
@@ -292,12 +282,12 @@ def report_submit(*, transfer: CriminalTransfer, user, officers, report_text: st
     the facts), or able to pay but not paying; serious consequences (art. 5) with their facts if any. Opens
     TR-HEAD-DECISION (3 days from the report)."""
     _require_staff(user, transfer)
-    _locked(transfer)
+    lock(transfer)
     _expect(transfer, T.TASK_TEAM)
     now = timezone.now()
     today = timezone.localdate(now)
     errors: dict[str, list] = {}
-    cite5 = _param_cite("transfer.min_officers", today)
+    cite5 = _paramcite("transfer.min_officers", today)
     team = list({u.pk: u for u in officers}.values())
     outsiders = [u.get_username() for u in team
                  if not (u.is_active and has_role(u, *STAFF) and in_region(u, transfer.region_id))]
@@ -361,16 +351,16 @@ def head_decide(*, transfer: CriminalTransfer, user, approve: bool, reasons: str
     within 3 days of the report (TR-HEAD-DECISION): a late decision is taken and recorded as late. An approval
     opens TR-TRANSFER (24 hours)."""
     _require_staff(user, transfer, HEAD)
-    _locked(transfer)
+    lock(transfer)
     _expect(transfer, T.HEAD_DECISION)
     if user.pk == transfer.reported_by_id or user.pk in transfer.officer_ids():
         raise NotAllowed({"__all__": [_("An officer of the report, or the one who submitted it, cannot decide on it "
                                         "(four eyes).")]})
     now = timezone.now()
     today = timezone.localdate(now)
-    cite = _cite("TR-HEAD-DECISION", timezone.localdate(transfer.reported_at))
+    citation = cite("TR-HEAD-DECISION", timezone.localdate(transfer.reported_at))
     if not approve and not reasons.strip():
-        raise DomainError({"reasons": [_("A refusal records its reasons (%(cite)s).") % {"cite": cite}]})
+        raise DomainError({"reasons": [_("A refusal records its reasons (%(cite)s).") % {"cite": citation}]})
     transfer.head_decided_by = user
     transfer.head_decided_at = now
     transfer.head_approved = bool(approve)
@@ -435,7 +425,7 @@ def transfer_send(*, transfer: CriminalTransfer, user, police_agency: str, trans
     evidence and items, the order, the posting record, the other materials. Due within 24 hours of the approval
     (TR-TRANSFER, checked on the times): a late transfer is made and recorded as late."""
     _require_staff(user, transfer)
-    _locked(transfer)
+    lock(transfer)
     _expect(transfer, T.APPROVED)
     errors = {}
     if not police_agency.strip():
@@ -470,7 +460,7 @@ def police_receive(*, transfer: CriminalTransfer, user, received_on: dt.date, re
     """The police sign the receipt (回执) of the 移送书: the 3-day filing decision (TR-POLICE-DECISION) runs from
     ``received_on``."""
     _require_police(user, transfer)
-    _locked(transfer)
+    lock(transfer)
     _expect(transfer, T.TRANSFERRED)
     errors = {}
     _not_future(errors, "received_on", received_on, timezone.localdate(transfer.sent_at), _("the transfer"))
@@ -520,12 +510,12 @@ def police_decide(*, transfer: CriminalTransfer, user, decision: str, notice_no:
     3-day reconsideration window (TR-RECONSIDERATION) runs from the notice. A decision after 3 days is recorded as
     late."""
     _require_police(user, transfer)
-    _locked(transfer)
+    lock(transfer)
     _expect(transfer, T.POLICE_DECISION)
-    cite = _cite("TR-POLICE-DECISION", transfer.police_received_on)
+    citation = cite("TR-POLICE-DECISION", transfer.police_received_on)
     errors = {}
     _police_common(errors, "decision", decision, C.PoliceDecision.values, notice_no, decided_on,
-                   transfer.police_received_on, _("the receipt"), reasons, C.PoliceDecision.NOT_FILED, cite)
+                   transfer.police_received_on, _("the receipt"), reasons, C.PoliceDecision.NOT_FILED, citation)
     if errors:
         raise DomainError(errors)
     transfer.police_decision = decision
@@ -554,9 +544,9 @@ def reconsideration_request(*, transfer: CriminalTransfer, user, request: bool, 
     notice (TR-RECONSIDERATION), with the grounds; the police answer within 3 days of the request
     (TR-RECONSIDERATION-DECISION) — or accepts the non-filing (with a note), which closes the transfer."""
     _require_staff(user, transfer, HEAD)
-    _locked(transfer)
+    lock(transfer)
     _expect(transfer, T.NOT_FILED)
-    cite = _cite("TR-RECONSIDERATION", transfer.police_decided_on)
+    citation = cite("TR-RECONSIDERATION", transfer.police_decided_on)
     if not request:
         if not reasons.strip():
             raise DomainError({"reasons": [_("Say why the non-filing is accepted.")]})
@@ -573,9 +563,9 @@ def reconsideration_request(*, transfer: CriminalTransfer, user, request: bool, 
         due = d.effective_due if d else transfer.police_decided_on
         if requested_on > due:
             errors["requested_on"] = [_("The reconsideration window closed on %(due)s: 3 days from the notice of "
-                                        "non-filing (%(cite)s).") % {"due": due, "cite": cite}]
+                                        "non-filing (%(cite)s).") % {"due": due, "cite": citation}]
     if not reasons.strip():
-        errors["reasons"] = [_("Give the grounds for reconsideration (%(cite)s).") % {"cite": cite}]
+        errors["reasons"] = [_("Give the grounds for reconsideration (%(cite)s).") % {"cite": citation}]
     if errors:
         raise DomainError(errors)
     transfer.reconsideration_requested_on = requested_on
@@ -595,13 +585,13 @@ def police_reconsider(*, transfer: CriminalTransfer, user, decision: str, notice
     listings are flagged); non-filing upheld (reasons required) → closed; the procuratorate's supervision may follow
     outside this system. Late answers are recorded as late."""
     _require_police(user, transfer)
-    _locked(transfer)
+    lock(transfer)
     _expect(transfer, T.RECONSIDERATION)
-    cite = _cite("TR-RECONSIDERATION-DECISION", transfer.reconsideration_requested_on)
+    citation = cite("TR-RECONSIDERATION-DECISION", transfer.reconsideration_requested_on)
     errors = {}
     _police_common(errors, "decision", decision, C.ReconsiderationResult.values, notice_no, decided_on,
                    transfer.reconsideration_requested_on, _("the request"), reasons, C.ReconsiderationResult.UPHELD,
-                   cite)
+                   citation)
     if errors:
         raise DomainError(errors)
     transfer.reconsideration_result = decision
@@ -630,7 +620,7 @@ def outcome_record(*, transfer: CriminalTransfer, user, outcome: str, outcome_on
     is cleared — except after a conviction, which bars early removal too (spec §8.2), so the flag stays with a note
     saying so."""
     _require_staff(user, transfer)
-    _locked(transfer)
+    lock(transfer)
     _expect(transfer, T.FILED)
     errors = {}
     if outcome not in C.Outcome.values:

@@ -6,7 +6,7 @@ from celery import shared_task
 
 from casework.audit import acting
 
-__all__ = ["expire_listings", "start_grading_runs", "transfer_deadline_alerts"]
+__all__ = ["expire_listings", "start_grading_runs", "transfer_deadline_alerts", "disclosure_sweep"]
 
 log = logging.getLogger(__name__)
 
@@ -58,4 +58,18 @@ def transfer_deadline_alerts() -> dict:
         stats = run()
     if any(stats.values()):
         log.info("criminal-transfer deadline alerts: %s", stats)
+    return stats
+
+
+@shared_task(name="blacklist.tasks.disclosure_sweep")
+def disclosure_sweep() -> dict:
+    """Beat job (settings.CELERY_BEAT_SCHEDULE["disclosure-sweep"], hourly): disclosures whose objection period passed
+    are archived to the integrity file; those whose display period ended leave the public page
+    (services_disclosure.disclosure_sweep; idempotent)."""
+    from .services_disclosure import disclosure_sweep as run
+
+    with acting(None, channel="task"):
+        stats = run()
+    if any(stats.values()):
+        log.info("disclosure sweep: %s", stats)
     return stats

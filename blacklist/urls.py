@@ -12,4 +12,5 @@ urlpatterns = [
     path("staff/blacklist/<int:pk>/<str:step>/", views.staff_step, name="blacklist-staff-step"),
     path("", include("blacklist.urls_grading")),
     path("", include("blacklist.urls_transfer")),
+    path("", include("blacklist.urls_disclosure")),
 ]

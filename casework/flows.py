@@ -11,7 +11,7 @@ from viewflow.workflow import flow, lock
 from .access import Role, has_role, in_region
 from .models import ComplaintState as S, ExtensionRequest, Complaint
 
-__all__ = ["InspectionFlow", "StaffTask"]
+__all__ = ["InspectionFlow", "CaseTask", "StaffTask", "task_view"]
 
 
 def task_view(request, **kwargs):  # pragma: no cover - our own pages drive tasks (casework.views.staff)
@@ -20,44 +20,75 @@ def task_view(request, **kwargs):  # pragma: no cover - our own pages drive task
     return redirect("staff-task", task_id=kwargs.get("task_pk"))
 
 
-class StaffTask(flow.View):
-    """A human step: who may take it (roles, in the case's handling region) and, optionally, who gets it."""
+class CaseTask(flow.View):
+    """The base of every human step of every track (inspection, disputes, criminal transfer): the roles that may
+    take it, its title, and Viewflow's assign / execute / unassign checks built on the track's own row-level reach
+    (stack.md gotchas 3-5: Viewflow's permissions are per model, ours per region and assignment).
 
-    def __init__(self, *, roles, title, lead_only=False):
+    A track subclasses it with ``case_of(task)`` (the case row of the task's process), ``user_may_take(user, case)``
+    (who may assign and execute it) and, optionally, ``may_release(user, case)`` (who besides the owner may put a
+    taken task back in the queue)."""
+
+    def __init__(self, *, roles, title):
         super().__init__(task_view)
         self.roles = list(roles)
-        self.lead_only = lead_only
         self.task_title = title
+        self.lead_only = False
+
+    @staticmethod
+    def case_of(task):  # pragma: no cover - every track defines it
+        raise NotImplementedError
+
+    def user_may_take(self, user, case) -> bool:  # pragma: no cover - every track defines it
+        raise NotImplementedError
+
+    def may_release(self, user, case) -> bool:
+        return False
+
+    def has_task_role(self, user) -> bool:
+        return bool(getattr(user, "is_authenticated", False)) and has_role(user, *self.roles)
+
+    def can_assign(self, user, task):
+        if task.owner_id:
+            return False
+        return self.user_may_take(user, self.case_of(task))
+
+    def can_execute(self, user, task):
+        return (task.owner_id is not None and task.owner_id == getattr(user, "pk", None)
+                and self.user_may_take(user, self.case_of(task)))
+
+    def can_unassign(self, user, task):
+        if task.owner_id is None or not getattr(user, "is_authenticated", False):
+            return False
+        return task.owner_id == user.pk or self.may_release(user, self.case_of(task))
+
+
+class StaffTask(CaseTask):
+    """A human step of the inspection track: who may take it (roles, in the case's handling region) and,
+    optionally, who gets it (``lead_only``: the case's lead inspector, or a head of its region)."""
+
+    def __init__(self, *, roles, title, lead_only=False):
+        super().__init__(roles=roles, title=title)
+        self.lead_only = lead_only
         if lead_only:
             self.Assign(lambda activation: activation.process.artifact.lead_inspector)
 
     @staticmethod
-    def complaint_of(task) -> Complaint:
+    def case_of(task) -> Complaint:
         return Complaint.objects.select_related("handling_region").get(process_id=task.process_id)
 
+    complaint_of = case_of
+
     def user_may_take(self, user, complaint) -> bool:
-        if not getattr(user, "is_authenticated", False) or not has_role(user, *self.roles):
+        if not self.has_task_role(user):
             return False
         if self.lead_only and complaint.lead_inspector_id:
             return complaint.lead_inspector_id == user.pk or (
                 has_role(user, Role.INSPECTION_HEAD) and in_region(user, complaint.handling_region_id))
         return in_region(user, complaint.handling_region_id)
 
-    def can_assign(self, user, task):
-        if task.owner_id:
-            return False
-        return self.user_may_take(user, self.complaint_of(task))
-
-    def can_execute(self, user, task):
-        return (task.owner_id is not None and task.owner_id == getattr(user, "pk", None)
-                and self.user_may_take(user, self.complaint_of(task)))
-
-    def can_unassign(self, user, task):
-        if task.owner_id is None or not getattr(user, "is_authenticated", False):
-            return False
-        complaint = self.complaint_of(task)
-        return task.owner_id == user.pk or (has_role(user, Role.INSPECTION_HEAD)
-                                            and in_region(user, complaint.handling_region_id))
+    def may_release(self, user, complaint) -> bool:
+        return has_role(user, Role.INSPECTION_HEAD) and in_region(user, complaint.handling_region_id)
 
 
 def _state(activation):

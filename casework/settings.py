@@ -148,9 +148,12 @@ CELERY_BEAT_SCHEDULE = {
     "deadline-reminders": {"task": "casework.tasks.deadline_reminders", "schedule": timedelta(hours=1)},
     "redispatch-notifications": {"task": "notifications.tasks.redispatch_pending", "schedule": timedelta(minutes=1)},
     "purge-expired-drafts": {"task": "casework.tasks.purge_expired_drafts", "schedule": timedelta(hours=12)},
+    "sweep-jobs": {"task": "casework.tasks.sweep_jobs", "schedule": timedelta(minutes=1)},  # docs/dashboards.md
     "blacklist-expiry-sweep": {"task": "blacklist.tasks.expire_listings", "schedule": timedelta(hours=6)},
     "transfer-deadline-alerts": {"task": "blacklist.tasks.transfer_deadline_alerts", "schedule": timedelta(hours=1)},
+    "disclosure-sweep": {"task": "blacklist.tasks.disclosure_sweep", "schedule": timedelta(hours=1)},
     "disputes-sweeps": {"task": "disputes.tasks.disputes_sweeps", "schedule": timedelta(hours=1)},
+    "remedy-overdue-alerts": {"task": "arrears.tasks.remedy_overdue_alerts", "schedule": timedelta(minutes=15)},
     "grading-yearly-runs": {"task": "blacklist.tasks.start_grading_runs",  # daily in January; idempotent
                             "schedule": crontab(minute=30, hour=3, month_of_year="1")},
 }
@@ -163,6 +166,8 @@ NOTIFY_RETRY_BASE_SECONDS = float(os.environ.get("NOTIFY_RETRY_BASE_SECONDS", 30
 NOTIFY_RETRY_MAX_SECONDS = float(os.environ.get("NOTIFY_RETRY_MAX_SECONDS", 3600))
 NOTIFY_LEASE_SECONDS = float(os.environ.get("NOTIFY_LEASE_SECONDS", 120))  # longer than any gateway timeout
 NOTIFY_FAILURE_RECIPIENTS = "casework.services.notices.staff_for_failed_message"
+# The public site address that SMS texts link to (the tracking page); no request is at hand when they are written.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/")
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", 10))
@@ -236,6 +241,9 @@ if os.environ.get("EVIDENCE_S3_BUCKET"):
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
 EVIDENCE_MAX_FILES = int(os.environ.get("EVIDENCE_MAX_FILES", 20))
 EVIDENCE_ALLOWED_TYPES = ["image/jpeg", "image/png", "image/webp", "image/heic", "application/pdf"]
+# Videos, only where a photo or video record is asked for (an order posted at the premises of an employer who fled)
+EVIDENCE_VIDEO_TYPES = ["video/mp4", "video/webm"]
+EVIDENCE_VIDEO_MAX_BYTES = int(os.environ.get("EVIDENCE_VIDEO_MAX_BYTES", 50 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

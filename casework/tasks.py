@@ -9,7 +9,8 @@ from celery import shared_task
 
 from .audit import acting
 
-__all__ = ["sweep_deadlines", "fire_workflow_timers", "recompute_provisional_deadlines", "deadline_reminders", "purge_expired_drafts"]
+__all__ = ["sweep_deadlines", "fire_workflow_timers", "recompute_provisional_deadlines", "deadline_reminders", "purge_expired_drafts",
+           "run_job", "sweep_jobs"]
 
 log = logging.getLogger(__name__)
 
@@ -75,3 +76,19 @@ def purge_expired_drafts() -> int:
 
     with acting(None, channel="task"):
         return drafts_purge_expired()
+
+
+@shared_task(name="casework.tasks.run_job", acks_late=True)
+def run_job(job_id: str) -> str:
+    """Run one background job (casework.services.jobs). Idempotent: a job already claimed is skipped."""
+    from .services.jobs import run_job_now
+
+    return run_job_now(job_id)
+
+
+@shared_task(name="casework.tasks.sweep_jobs")
+def sweep_jobs() -> int:
+    """Beat, every minute: jobs still queued (their first enqueue was lost, e.g. the broker was down) go again."""
+    from .services.jobs import jobs_sweep
+
+    return jobs_sweep()

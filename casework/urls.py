@@ -9,5 +9,8 @@ urlpatterns = [
     path("api/v1/", include("casework.api.urls")),
     path("", include("blacklist.urls")),
     path("", include("disputes.urls")),
+    path("", include("arrears.urls")),
+    path("", include("casework.views.campaigns")),  # /staff/campaigns/, /staff/inspection-plan/
+    path("", include("arrears.views_remedies")),  # /staff/cases/<no>/remedies/
     path("", include("casework.views.urls")),
 ]

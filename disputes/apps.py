@@ -26,3 +26,4 @@ class DisputesConfig(AppConfig):
     def ready(self):
         post_migrate.connect(_reload_rules, sender=self, dispatch_uid="disputes-reload-rules")
         from . import registration  # noqa: F401  (flows, tracking, open-dispute checker)
+        from . import exports  # noqa: F401  (CSV / Excel of the staff list: docs/dashboards.md)

@@ -11,36 +11,28 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 
 from casework.access import has_role, in_region
+from casework.flows import CaseTask
 
 from .models import DisputeCase, DisputeState as S, TribunalMember
 
 __all__ = ["MediationFlow", "ArbitrationFlow", "DisputeTask", "flow_for", "process_cancel"]
 
 
-def task_view(request, **kwargs):  # pragma: no cover - our own pages drive tasks (casework.views.staff)
-    from django.shortcuts import redirect
-
-    return redirect("staff-task", task_id=kwargs.get("task_pk"))
-
-
-class DisputeTask(flow.View):
+class DisputeTask(CaseTask):
     """A human step of a disputes flow. ``who`` says who may take it besides the role:
     "region" (staff of the case's region), "mediator" (the case's mediator, else the region's mediators),
-    "presiding" (the sitting presiding or sole arbitrator)."""
+    "presiding" (the sitting presiding or sole arbitrator). A chair of the region may release a taken step."""
 
     def __init__(self, *, roles, title, who="region"):
-        super().__init__(task_view)
-        self.roles = list(roles)
+        super().__init__(roles=roles, title=title)
         self.who = who
-        self.lead_only = False
-        self.task_title = title
 
     @staticmethod
     def case_of(task) -> DisputeCase:
         return DisputeCase.objects.select_related("region").get(process_id=task.process_id)
 
     def user_may_take(self, user, case: DisputeCase) -> bool:
-        if not getattr(user, "is_authenticated", False) or not has_role(user, *self.roles):
+        if not self.has_task_role(user):
             return False
         if self.who == "presiding":
             return TribunalMember.objects.filter(case=case, arbitrator=user, active=True,
@@ -50,20 +42,8 @@ class DisputeTask(flow.View):
             return case.mediator_id == user.pk
         return in_region(user, case.region_id)
 
-    def can_assign(self, user, task):
-        if task.owner_id:
-            return False
-        return self.user_may_take(user, self.case_of(task))
-
-    def can_execute(self, user, task):
-        return (task.owner_id is not None and task.owner_id == getattr(user, "pk", None)
-                and self.user_may_take(user, self.case_of(task)))
-
-    def can_unassign(self, user, task):
-        if task.owner_id is None or not getattr(user, "is_authenticated", False):
-            return False
-        return task.owner_id == user.pk or (has_role(user, "arbitration_chair")
-                                            and in_region(user, self.case_of(task).region_id))
+    def may_release(self, user, case: DisputeCase) -> bool:
+        return has_role(user, "arbitration_chair") and in_region(user, case.region_id)
 
 
 def _state(activation):

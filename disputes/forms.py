@@ -16,7 +16,12 @@ STAFF_CHANNELS = [("walk_in", _("in person at the office")), ("oral", _("oral ap
 
 
 def application_steps(track: str, *, staff: bool = False) -> dict:
+    """The form's one step; the periods and the collective threshold its texts state come from the rule table and
+    the legal parameters in force today (built per request, in the request's language)."""
+    from .selectors import public_periods
+
     arbitration = track == "arbitration"
+    pp = public_periods()
     where_hint = (_("The labour-dispute arbitration commission of that place handles your application.")
                   if arbitration else _("The labour-dispute mediation body of that place handles your application."))
     groups = [
@@ -48,13 +53,15 @@ def application_steps(track: str, *, staff: bool = False) -> dict:
         ), hint=_("Only if someone acts for you. Bring the signed power of attorney (授权委托书).")),
         Group("", _("Your employment"), (
             Input("workers_count", _("How many workers make this claim together?"), kind="number",
-                  inputmode="numeric", width="w-4", hint=_("Count yourself too. 10 or more is a collective case.")),
+                  inputmode="numeric", width="w-4",
+                  hint=_("Count yourself too. %(n)s or more is a collective case.") % {"n": pp["collective"]}),
             Input("employment_status", _("Do you still work there?"), kind="radio", choices=STATUS_CHOICES),
             Input("employment_start", _("First day of work"), kind="date", optional=True),
             Input("employment_end", _("Last day of work"), kind="date", optional=True,
                   hint=_("Only if you have left.")),
             Input("knew_on", _("When did you learn that you would not be paid?"), kind="date", optional=True,
-                  hint=_("For example the pay day that was missed. Used to check the one-year time limit.")),
+                  hint=_("For example the pay day that was missed. Used to check the time limit of %(n)s %(unit)s.")
+                  % pp["limitation"]),
         )),
         Group("items", _("What you claim, one row each"), (
             Input("category", _("Kind of pay"), kind="select", choices=Category.choices, blank_label=_("Choose")),
@@ -85,10 +92,12 @@ def application_steps(track: str, *, staff: bool = False) -> dict:
                   kind="checkbox"),
         )))
     title = _("Apply for arbitration") if arbitration else _("Apply for mediation")
-    intro = (_("Labour-dispute arbitration is free of charge. The commission decides within 5 working days "
-               "whether to accept your application.") if arbitration else
-             _("Mediation is free and voluntary. The mediation body decides within 3 working days whether to "
-               "accept; without an agreement within 15 days you may apply for arbitration."))
+    intro = (_("Labour-dispute arbitration is free of charge. The commission decides within %(n)s %(unit)s "
+               "whether to accept your application.") % pp["arb_accept"] if arbitration else
+             _("Mediation is free and voluntary. The mediation body decides within %(accept_n)s %(accept_unit)s "
+               "whether to accept; without an agreement within %(end_n)s %(end_unit)s you may apply for "
+               "arbitration.") % {"accept_n": pp["med_accept"]["n"], "accept_unit": pp["med_accept"]["unit"],
+                                  "end_n": pp["med_end"]["n"], "end_unit": pp["med_end"]["unit"]})
     return {1: Step(1, title, intro, tuple(groups))}
 
 

@@ -7,16 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.access import has_role, in_region
 from casework.identity import mask_id_for_employer as mask_id, mask_phone
-from casework.models import Deadline
+from casework.models import Deadline, DeadlineRule, TimeUnit
+from casework.services.config import param, rule
 
 from .access import Role, disputes_for
 from .models import CaseDocument, DisputeCase, DisputeParty, DisputeState as S, Track
 
-__all__ = ["STATUS_TEXT", "EVENT_TEXT", "tracking_view", "case_view", "case_list_for_user", "deadlines_of",
-           "party_display", "sees_dispute_pii", "timeline"]
+__all__ = ["STATUS_TEXT", "EVENT_TEXT", "status_text", "event_text", "rule_text", "periods", "public_periods",
+           "tracking_view", "case_view", "case_list_for_user", "deadlines_of", "party_display", "sees_dispute_pii",
+           "timeline"]
 
 STATUS_TEXT = {
-    S.MED_APPLIED: _("Your mediation application was received. The mediation body decides within 3 working days "
+    S.MED_APPLIED: _("Your mediation application was received. The mediation body decides within %(n)s %(unit)s "
                      "whether to accept it."),
     S.MED_REFUSED: _("The mediation body did not accept the application. You may apply for arbitration."),
     S.MED_IN_MEDIATION: _("Mediation is under way."),
@@ -26,7 +28,7 @@ STATUS_TEXT = {
     S.MED_NOT_PERFORMED: _("The agreement was not performed. You may apply for arbitration, or for wages ask the "
                            "court for a payment order."),
     S.MED_JOINT_REVIEW: _("The arbitration commission is reviewing the mediation agreement."),
-    S.ARB_RECEIVED: _("Your arbitration application was received. The commission decides within 5 working days "
+    S.ARB_RECEIVED: _("Your arbitration application was received. The commission decides within %(n)s %(unit)s "
                       "whether to accept it."),
     S.ARB_NEEDS_SUPPLEMENT: _("The commission asked you for missing materials (see the notice below)."),
     S.ARB_NOT_ACCEPTED: _("The commission did not accept the case. You may sue at the people's court."),
@@ -51,7 +53,7 @@ EVENT_TEXT = {
     "med_session": _("Mediation session held"),
     "med_agreement": _("Mediation agreement signed"),
     "med_failed": _("Mediation ended without agreement: you may apply for arbitration"),
-    "med_unlocked": _("No agreement within 15 days: you may apply for arbitration"),
+    "med_unlocked": _("No agreement within %(n)s %(unit)s: you may apply for arbitration"),
     "med_performed": _("Agreement performed"),
     "med_not_performed": _("Agreement not performed"),
     "instalment_paid": _("Payment under the agreement recorded"),
@@ -92,19 +94,73 @@ EVENT_TEXT = {
     "mediation_document_refused": _("A party refused to sign for the mediation document"),
     "advance_execution_applied": _("Application for advance execution received"),
     "account_linked": _("A party's account was linked to the case"),
-    "review_extended": _("The arbitral review was extended by 5 working days"),
+    "review_extended": _("The arbitral review was extended by %(n)s %(unit)s"),
     "task_assigned": _("Task taken"),
     "task_done": _("Step completed"),
 }
 
 RULE_TEXT = {
     "MED-ACCEPT": _("decision on accepting mediation"),
-    "MED-END": _("end of the 15-day mediation period"),
+    "MED-END": _("end of the mediation period of %(n)s %(unit)s"),
     "MED-REVIEW": _("decision of the arbitral review"),
     "ARB-ACCEPT": _("decision on accepting your application"),
     "ARB-AWARD": _("the award"),
     "ARB-DEFENCE": _("the respondent's defence"),
 }
+# Texts that state a legal period take its number and unit from the rule table (never written into the msgid):
+# which row fills the ``%(n)s %(unit)s`` of each.
+STATUS_PERIOD = {S.MED_APPLIED: "MED-ACCEPT", S.ARB_RECEIVED: "ARB-ACCEPT"}
+EVENT_PERIOD = {"med_unlocked": "MED-END", "review_extended": "MED-REVIEW-EXT"}
+RULE_PERIOD = {"MED-END": "MED-END"}
+
+
+def periods(*rule_ids: str, on=None) -> dict[str, dict]:
+    """``{rule_id: {"n": number, "unit": its unit in the current language}}`` for the rows in force on ``on``
+    (today by default), in one query; a missing row is the configuration error the services raise too."""
+    on = on or timezone.localdate()
+    found = {}
+    for r in (DeadlineRule.objects.filter(rule_id__in=rule_ids, effective_from__lte=on)
+              .order_by("rule_id", "-effective_from")):
+        found.setdefault(r.rule_id, {"n": r.n, "unit": str(r.get_unit_display())})
+    for rule_id in rule_ids:
+        if rule_id not in found:
+            rule(rule_id, on=on)  # raises MissingConfiguration with the usual message
+    return found
+
+
+def _with_period(text, rule_id, on=None) -> str:
+    return str(text) % periods(rule_id, on=on)[rule_id] if rule_id else str(text)
+
+
+def status_text(case: DisputeCase) -> str:
+    """The plain-words status of ``case`` for a party, its periods as in force when the application came in."""
+    text = STATUS_TEXT.get(case.state)
+    if text is None:
+        return str(case.get_state_display())
+    return _with_period(text, STATUS_PERIOD.get(case.state), on=case.received_at)
+
+
+def event_text(code: str, *, on=None) -> str:
+    text = EVENT_TEXT.get(code)
+    return code if text is None else _with_period(text, EVENT_PERIOD.get(code), on=on)
+
+
+def rule_text(rule_id: str, *, on=None) -> str:
+    return _with_period(RULE_TEXT[rule_id], RULE_PERIOD.get(rule_id), on=on)
+
+
+def public_periods(on=None) -> dict:
+    """The periods the disputes landing page and the application form state, from the rule table and the legal
+    parameters (the award extension's maximum is the parameter the extension service enforces, in calendar days)."""
+    on = on or timezone.localdate()
+    rows = periods("MED-ACCEPT", "MED-END", "ARB-ACCEPT", "ARB-AWARD", "ARB-LIMITATION", on=on)
+    return {"med_accept": rows["MED-ACCEPT"], "med_end": rows["MED-END"], "arb_accept": rows["ARB-ACCEPT"],
+            "arb_award": rows["ARB-AWARD"], "limitation": rows["ARB-LIMITATION"],
+            "award_ext": {"n": int(param("arbitration.max_extension_days", on=on)),
+                          "unit": str(TimeUnit.CALENDAR_DAYS.label)},
+            "collective": int(param("arbitration.collective_min_workers", on=on))}
+
+
 # A party's own periods: once passed they are no longer "next" (the case goes on without a defence; after the
 # mediation period the arbitration route opens, which the page says on its own).
 PARTY_RULES = {"ARB-DEFENCE", "MED-END"}
@@ -154,7 +210,7 @@ def _events(case, *, public_only: bool):
     if public_only:
         qs = qs.filter(public=True)
     # ``notice``: what the law lets the party do now, written by the service for the party (LDMAL 14-16)
-    return [{"at": e.at, "code": e.code, "text": str(EVENT_TEXT.get(e.code, e.code)),
+    return [{"at": e.at, "code": e.code, "text": event_text(e.code, on=timezone.localdate(e.at)),
              "notice": str(e.detail.get("notice", "")),
              "actor": e.actor.get_username() if (e.actor and not public_only) else "",
              "detail": e.detail if not public_only else {k: v for k, v in e.detail.items()
@@ -197,8 +253,8 @@ def tracking_view(case: DisputeCase, *, side: str = DisputeParty.Side.APPLICANT)
         "track_display": str(case.get_track_display()),
         "body": str(case.body or case.commission or ""),
         "status": case.state,
-        "status_display": str(STATUS_TEXT.get(case.state, case.get_state_display())),
-        "next_deadline": ({"date": nxt.effective_due, "what": str(RULE_TEXT[nxt.rule_id]),
+        "status_display": status_text(case),
+        "next_deadline": ({"date": nxt.effective_due, "what": rule_text(nxt.rule_id),
                            "provisional": nxt.provisional} if nxt else None),
         "limitation_warning": case.limitation_warning if applicant else "",
         "supplement_items": case.supplement_items if applicant and case.state == S.ARB_NEEDS_SUPPLEMENT else "",

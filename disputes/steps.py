@@ -60,16 +60,21 @@ def parse_instalments(text: str) -> list[dict]:
 def parse_award_items(text: str) -> list[dict]:
     """One award item per line: ``category | description | amount or - | granted (yes/no) | reasons``; a category
     of working time, rest or social insurance may add ``| national standard``."""
+    from .services.awards import CATEGORY_ZH
+
     items = []
     valid = set(AwardCategory.values)
+    # An arbitrator writes the category as the award prints it (劳动报酬, 经济补偿...) or as its code (wages...).
+    by_name = {zh: code for code, zh in CATEGORY_ZH.items()}
     for i, parts in enumerate(parse_lines(text), start=1):
         if len(parts) < 4:
             raise DomainError({"items": [_("Line %(n)s: write “category | item | amount or - | yes/no | reasons”.")
                                          % {"n": i}]})
-        category = parts[0]
+        category = by_name.get(parts[0], parts[0])
         if category not in valid:
             raise DomainError({"items": [_("Line %(n)s: unknown category “%(c)s” (one of: %(all)s).")
-                                         % {"n": i, "c": category, "all": ", ".join(sorted(valid))}]})
+                                         % {"n": i, "c": category,
+                                            "all": "、".join(f"{CATEGORY_ZH[c]} ({c})" for c in sorted(valid))}]})
         amount = None if parts[2] in ("", "-", "—") else _money(parts[2], "items")
         granted = parts[3].lower() in ("yes", "y", "是", "支持", "1", "true")
         items.append({"category": category, "description": parts[1], "amount": amount, "granted": granted,

@@ -370,4 +370,6 @@ def staff_case_url(case) -> str:
 
 
 def index(request):
-    return render(request, "disputes/public/index.html")
+    from .selectors import public_periods
+
+    return render(request, "disputes/public/index.html", {"periods": public_periods()})

@@ -10,7 +10,7 @@ import datetime as dt
 from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["TEXTS", "render", "has_text"]
+__all__ = ["TEXTS", "DISPUTE_TEXTS", "render", "has_text"]
 
 
 TEXTS = {
@@ -111,6 +111,65 @@ TEXTS = {
         _("Case %(case)s: a message could not be delivered"),
         _("Case %(case)s: a message to the %(who)s by %(channel)s could not be delivered after %(n)s attempts.")),
 }
+
+
+# The parties of a labour dispute (disputes.notices), applicant or respondent, a person ("worker") or an employer:
+# the same texts. Never a name, phone, ID number or the free-text reasons of the act: those are in the documents
+# the party downloads with its own access.
+DISPUTE_TEXTS = {
+    "dispute_applied": (
+        _("Labour dispute %(case)s: application received"),
+        _("Your application for mediation or arbitration was received. Case number: %(case)s. Follow the case at "
+          "%(url)s with the case number and the access code on your receipt.")),
+    "dispute_med_accepted": (
+        _("Labour dispute %(case)s: mediation accepted"),
+        _("Labour dispute %(case)s: the mediation body accepted the application for mediation. The mediator will "
+          "contact you. Follow the case at %(url)s.")),
+    "dispute_med_refused": (
+        _("Labour dispute %(case)s: mediation not accepted"),
+        _("Labour dispute %(case)s: the mediation body did not accept the application. The written notice gives the"
+          " reasons; you may apply for arbitration. Follow the case at %(url)s.")),
+    "dispute_accepted": (
+        _("Labour dispute %(case)s: case accepted"),
+        _("Labour dispute %(case)s: the arbitration commission accepted the case. The documents will be served on "
+          "you. Follow the case at %(url)s.")),
+    "dispute_not_accepted": (
+        _("Labour dispute %(case)s: case not accepted"),
+        _("Labour dispute %(case)s: the arbitration commission did not accept the application. The written notice "
+          "gives the reasons; you may sue at the people's court. Follow the case at %(url)s.")),
+    "dispute_no_jurisdiction": (
+        _("Labour dispute %(case)s: another commission is competent"),
+        _("Labour dispute %(case)s: another arbitration commission is competent. The written explanation tells you "
+          "where to apply. Follow the case at %(url)s.")),
+    "dispute_hearing_scheduled": (
+        _("Labour dispute %(case)s: hearing set"),
+        _("Labour dispute %(case)s: the hearing is set for %(date)s. The hearing notice gives the place; download "
+          "it at %(url)s.")),
+    "dispute_hearing_postponed": (
+        _("Labour dispute %(case)s: hearing postponed"),
+        _("Labour dispute %(case)s: the hearing was postponed. Follow the case at %(url)s for the new date.")),
+    "dispute_med_agreement": (
+        _("Labour dispute %(case)s: mediation agreement signed"),
+        _("Labour dispute %(case)s: a mediation agreement was signed. Its payments are followed at %(url)s.")),
+    "dispute_med_failed": (
+        _("Labour dispute %(case)s: mediation ended without agreement"),
+        _("Labour dispute %(case)s: mediation ended without an agreement. The applicant may apply for arbitration. "
+          "Follow the case at %(url)s.")),
+    "dispute_award_issued": (
+        _("Labour dispute %(case)s: award made"),
+        _("Labour dispute %(case)s: the award was made. The award says what you may do next and by when; download "
+          "it at %(url)s.")),
+    "dispute_suspended": (
+        _("Labour dispute %(case)s: arbitration suspended"),
+        _("Labour dispute %(case)s: the arbitration is suspended for now. Follow the case at %(url)s.")),
+    "dispute_resumed": (
+        _("Labour dispute %(case)s: arbitration resumed"),
+        _("Labour dispute %(case)s: the arbitration has resumed. Follow the case at %(url)s.")),
+    "dispute_document_issued": (
+        _("Labour dispute %(case)s: new document"),
+        _("Labour dispute %(case)s: a new document is ready: %(document)s. Download it at %(url)s.")),
+}
+TEXTS.update({(kind, event): texts for event, texts in DISPUTE_TEXTS.items() for kind in ("worker", "employer")})
 
 
 def has_text(kind: str, event: str) -> bool:

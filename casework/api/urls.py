@@ -31,4 +31,9 @@ urlpatterns = [
     path("tasks/<int:task_id>/complete/", views.TaskCompleteView.as_view(), name="task-complete"),
     path("transfers/", include("blacklist.api_transfer")),
     path("grading/", include("blacklist.api_grading")),
+    path("projects/", include("arrears.api_projects")),
+    path("campaigns/", include("casework.api.campaigns")),
+    path("cases/<str:case_number>/remedies/", include("arrears.api_remedies")),
+    path("disclosures/", include("blacklist.api_disclosure")),
+    path("", include("casework.api.dashboard")),  # jobs/<id>/, dashboard/ (docs/dashboards.md)
 ]

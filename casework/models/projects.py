@@ -60,7 +60,7 @@ class SubcontractRole(AuditedModel, TimeStamped):
         constraints = [models.UniqueConstraint(fields=["project", "subcontractor"], name="subcontract_once")]
 
 
-class ProjectAccess(TimeStamped):
+class ProjectAccess(AuditedModel, TimeStamped):
     """Which accounts act for the general contractor on a project (role general_contractor_user)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="accounts")

@@ -28,6 +28,7 @@ from ..access import Role, can_handle_complaint, has_role
 from ..audit import acting
 from ..errors import DomainError, NotAllowed
 from ..models import Attachment, Complaint, ComplaintState as S, InspectionRecord
+from .common import lock
 from .evidence import evidence_store
 from .inspection import event, inspection_record_add
 from .intake import SubmitResult, complaint_submit, intake_validate
@@ -64,11 +65,6 @@ def can_act_on_case(user, complaint: Complaint, action: str) -> bool:
 def _require(user, complaint, action):
     if not can_act_on_case(user, complaint, action):
         raise NotAllowed({"__all__": [_("You may not do this on this case.")]})
-
-
-def _locked(complaint) -> Complaint:
-    """The complaint re-read under a row lock: a state check and the act it guards see the same state."""
-    return Complaint.objects.select_for_update().select_related("handling_region").get(pk=complaint.pk)
 
 
 def _expect(complaint, states):
@@ -110,7 +106,7 @@ def case_add_inspection_record(*, user, complaint: Complaint, kind: str, held_on
     ``inspectors``: users or usernames. The event "inspection_record" is written by the inspection service."""
     _require(user, complaint, "inspection_record")
     with acting(user):
-        complaint = _locked(complaint)
+        complaint = lock(complaint, "handling_region")
         return inspection_record_add(complaint=complaint, user=user, kind=kind, held_on=held_on, place=place or "",
                                      summary=summary or "", inspectors=_users(inspectors))
 
@@ -121,7 +117,7 @@ def case_verify_item(*, user, complaint: Complaint, item_id: int, amount_verifie
     """Set the verified amount of one arrears item (per worker and month) during the investigation."""
     _require(user, complaint, "verify_item")
     with acting(user):
-        complaint = _locked(complaint)
+        complaint = lock(complaint, "handling_region")
         item = _item_of(complaint, item_id)
         _expect(complaint, VERIFY_STATES)
         item = item_verify(item=item, amount_verified=amount_verified, note=note or "", user=user)
@@ -135,7 +131,7 @@ def case_record_payment(*, user, complaint: Complaint, item_id: int, amount, pai
     """Record a payment the employer made on one arrears item; the worker sees "a payment was recorded"."""
     _require(user, complaint, "record_payment")
     with acting(user):
-        complaint = _locked(complaint)
+        complaint = lock(complaint, "handling_region")
         item = _item_of(complaint, item_id)
         _expect(complaint, PAYMENT_STATES)
         if paid_on is None:
@@ -156,7 +152,7 @@ def case_add_evidence(*, user, complaint: Complaint, upload, description: str = 
     stored = []
     try:
         with acting(user), transaction.atomic():
-            complaint = _locked(complaint)
+            complaint = lock(complaint, "handling_region")
             _expect(complaint, EVIDENCE_STATES)
             if upload is None:
                 raise DomainError({field: [_("Choose a file.")]})

@@ -15,14 +15,16 @@ class MissingConfiguration(DomainError):
 
 
 def param(key: str, *, on: dt.date | None = None, region_code: str | None = None) -> Decimal:
-    """The value of legal parameter ``key`` in force on ``on``; a region-specific row beats the general one."""
+    """The value of legal parameter ``key`` in force on ``on``. Like the layered calendar, the most specific region
+    of the chain (county → prefecture → province) that has a row in force decides, whatever the dates of rows of
+    other levels; within one region the newest row in force; with no regional row, the general (national) one."""
     on = on or dt.date.today()
-    rows = list(LegalParameter.objects.filter(key=key, effective_from__lte=on).order_by("-effective_from"))
+    rows = list(LegalParameter.objects.filter(key=key, effective_from__lte=on).order_by("-effective_from", "-id"))
     if region_code:
-        chain = set(region_chain(region_code))
-        specific = [r for r in rows if r.region_id in chain]
-        if specific:
-            return specific[0].decimal
+        for code in region_chain(region_code):
+            specific = [r for r in rows if r.region_id == code]
+            if specific:
+                return specific[0].decimal
     general = [r for r in rows if r.region_id is None]
     if not general:
         raise MissingConfiguration(_("Configuration missing: legal parameter %(key)s for %(date)s. "

@@ -423,9 +423,11 @@ def _employer_get_or_create(e: dict) -> Employer:
 
 def complaint_submit(*, payload: dict, actor=None, channel: str = Complaint.Channel.ONLINE,
                      received_at: dt.date | None = None, attachments: list[Attachment] | None = None,
-                     national_clue_id: str = "", cleaned: dict | None = None) -> SubmitResult:
+                     national_clue_id: str = "", cleaned: dict | None = None, employer: Employer | None = None,
+                     project=None) -> SubmitResult:
     """Save a complaint from ``payload`` (see intake_validate) and start the inspection track. A caller that has
-    just validated the payload passes the result as ``cleaned`` so the rules do not run twice."""
+    just validated the payload passes the result as ``cleaned`` so the rules do not run twice. ``employer`` and
+    ``project`` (ex officio cases, casework.services.ex_officio) name known records instead of the payload's."""
     data = cleaned if cleaned is not None else intake_validate(payload)
     if channel not in Complaint.Channel.values:
         raise DomainError({"channel": [_("Choose one of the listed options.")]})
@@ -433,7 +435,7 @@ def complaint_submit(*, payload: dict, actor=None, channel: str = Complaint.Chan
     with acting(actor, channel=channel), transaction.atomic():
         complainant = _person_get_or_create(data["complainant"], region_code=data["region_code"]) \
             if data.get("complainant") else None
-        employer = _employer_get_or_create(data["employer"])
+        employer = employer or _employer_get_or_create(data["employer"])
         if data["sector"] == Complaint.Sector.CONSTRUCTION and not employer.is_construction:
             employer.is_construction = True
             employer.save()
@@ -451,7 +453,7 @@ def complaint_submit(*, payload: dict, actor=None, channel: str = Complaint.Chan
             is_collective=data.get("is_collective", False),
             preferred_language=(data.get("complainant") or {}).get("preferred_language") or Language.ZH,
             employer=employer, region_id=data["region_code"], handling_region_id=data["region_code"],
-            sector=data["sector"], project_name=data.get("project_name", ""),
+            sector=data["sector"], project_name=data.get("project_name", ""), project=project,
             project_location=data.get("project_location", ""),
             employment_status=data["employment_status"], employment_end_date=data.get("employment_end_date"),
             violation_start=data["violation_start"], violation_end=data.get("violation_end"),

@@ -304,6 +304,8 @@ def _tracked_complaint(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def track_result(request):
+    from arrears.selectors_projects import project_for_complaint, project_public_view
+
     complaint = _tracked_complaint(request)
     if complaint is None:
         messages.info(request, _("Enter your case number and access code to see your case."))
@@ -328,7 +330,8 @@ def track_result(request):
     elif request.method == "POST":
         return redirect("track-result")
     return render(request, "public/track_result.html",
-                  {"view": tracking_view(complaint), "form": form, "employer_name": complaint.employer.name},
+                  {"view": tracking_view(complaint), "form": form, "employer_name": complaint.employer.name,
+                   "project_safeguards": project_public_view(project_for_complaint(complaint))},
                   status=status)
 
 

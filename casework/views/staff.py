@@ -103,6 +103,8 @@ def home(request):
                    "grading_officer", "police_liaison", "procuratorate_liaison")
     if has_role(user, *party_roles) and not has_role(user, *staff_roles):
         return redirect("disputes:my-cases")  # a party's account has no staff work: show its own cases
+    if has_role(user, "general_contractor_user") and not has_role(user, *staff_roles):
+        return redirect("arrears:my-projects")  # a contractor's clerk keeps its projects (docs/construction.md)
     today = timezone.localdate()
     cases = case_list_for_user(user)
     return render(request, "staff/home.html", {

@@ -2,7 +2,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import public, staff
+from . import config_imports, dashboard, jobs, public, staff
 
 urlpatterns = [
     path("", public.home, name="home"),
@@ -28,4 +28,12 @@ urlpatterns = [
     path("staff/cases/<str:case_number>/", staff.case_detail, name="staff-case"),
     path("staff/evidence/<int:attachment_id>/", staff.evidence_download, name="staff-evidence"),
     path("staff/alerts/", staff.alerts, name="staff-alerts"),
+    path("staff/dashboard/", dashboard.dashboard, name="staff-dashboard"),
+    path("staff/jobs/", jobs.job_list, name="staff-jobs"),
+    path("staff/jobs/<uuid:job_id>/", jobs.job_detail, name="staff-job"),
+    path("staff/jobs/<uuid:job_id>/download/", jobs.job_download, name="staff-job-download"),
+    path("staff/exports/<str:key>/<str:fmt>/", jobs.export, name="staff-export"),
+    path("staff/config-imports/", config_imports.config_import, name="staff-config-import"),
+    path("staff/config-imports/template/<str:table>.csv", config_imports.config_import_template,
+         name="staff-config-import-template"),
 ]

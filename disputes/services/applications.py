@@ -12,7 +12,6 @@ and when a mediation case opens the way to arbitration.
   workflow, the receipt (收件回执) and the public timeline entry.
 """
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -61,11 +60,6 @@ STAFF_KEYS = ("received_at", "channel", "oral_application")
 
 def _article(n: str) -> str:
     return f"{LDMAL}{n}"
-
-
-def _tagless(citation: str) -> str:
-    """A rule's citation without the spec's evidence tag ("[C]"), for text a party reads."""
-    return re.sub(r"\s*\[[A-Z/]+\]\s*$", "", citation)
 
 
 # --- validation ---------------------------------------------------------------------------------------------------
@@ -423,7 +417,7 @@ def _check_source_case(source_case: DisputeCase, *, track: str, on: dt.date) -> 
             "Mediation case %(number)s has not ended: its mediation period runs until %(end)s and it has neither "
             "failed nor been left unperformed (%(citation)s). Apply for arbitration without linking it, or record "
             "the outcome of the mediation first.") % {"number": source_case.case_number, "end": end.isoformat(),
-                                                  "citation": _tagless(cite("MED-END", on=source_case.received_at))}]})
+                                                  "citation": cite("MED-END", on=source_case.received_at)}]})
     taken = source_case.follow_ups.filter(state__in=OPEN_STATES).first()
     if taken is not None:
         raise Conflict({"source_case": [_("Mediation case %(number)s is already followed by arbitration case "
@@ -551,7 +545,7 @@ def application_submit(*, track: str, payload: dict | None = None, cleaned: dict
 
         document_issue(case, "receipt", user=actor, context=_receipt_context(
             case, applicant=applicant, respondent=respondent, agent=agent, forum=forum, acceptance_due=accept.due_date,
-            citations={k: _tagless(cite(r, on=received_at)) for k, r in rule_ids.items()}, **extra))
+            citations={k: cite(r, on=received_at) for k, r in rule_ids.items()}, **extra))
         event(case, "applied", user=actor, channel=channel, acceptance_due=accept.due_date,
               collective=collective, source_complaint=source_complaint.case_number if source_complaint else "",
               source_case=source_case.case_number if source_case else "",
@@ -743,7 +737,7 @@ def arbitration_unlocked_reason(case: DisputeCase, on: dt.date | None = None) ->
         if on > end:
             return _("No mediation agreement was reached by %(end)s, the end of the mediation period: the parties "
                      "may apply for arbitration (%(citation)s).") % {
-                "end": end.isoformat(), "citation": _tagless(cite("MED-END", on=case.received_at))}
+                "end": end.isoformat(), "citation": cite("MED-END", on=case.received_at)}
     return ""
 
 

@@ -52,7 +52,6 @@ Choices this module makes, and why:
 """
 import datetime as dt
 import functools
-import re
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
@@ -75,7 +74,7 @@ from ..models import (AdvanceExecution, AwardCategory, AwardExtension, CaseDocum
                       DisputeParty, DisputeState as S, Hearing, HearingCorrection, HearingSignature,
                       MediationDocument, RecusalRequest, ServiceRecord, Suspension, Track, TribunalMember)
 from ..reference_data import LDMAL, RULES_ARB
-from .common import (close_dl, due, event, next_docket_no, open_dl, require_state, save, today, waive_dl)
+from .common import (cite, close_dl, due, event, lock, next_docket_no, open_dl, require_state, save, today, waive_dl)
 
 __all__ = [
     "REVIEW_DECISIONS", "HEARING_OUTCOMES", "ADVANCE_CATEGORIES", "BEFORE_AWARD", "LIVE",
@@ -137,25 +136,12 @@ def _service(fn):
     return run
 
 
-def _cite(rule_id: str, on: dt.date | None = None) -> str:
-    """The rule's citation without the spec's confidence tag ("[C]"), for messages to people."""
-    return re.sub(r"\s*\[[A-Z/ ]+\]\s*$", "", rule(rule_id, on=on).citation)
-
-
 def _period(rule_id: str, on: dt.date | None = None) -> str:
     """A rule's period in words ("5 working days"), from the rule table."""
     r = rule(rule_id, on=on)
     words = {TimeUnit.WORKING_DAYS: _("%(n)s working days"), TimeUnit.CALENDAR_DAYS: _("%(n)s days"),
              TimeUnit.MONTHS: _("%(n)s months"), TimeUnit.YEARS: _("%(n)s years")}
     return words.get(r.unit, "%(n)s " + r.unit) % {"n": r.n}
-
-
-def _lock(case: DisputeCase) -> DisputeCase:
-    """Lock the case row and reload it in place: two clerks pressing the same button act one after the other, the
-    second on what the first wrote."""
-    list(DisputeCase.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True))
-    case.refresh_from_db()
-    return case
 
 
 def _require(user, case: DisputeCase, roles, what: str):
@@ -277,7 +263,7 @@ def case_close(*, case: DisputeCase, user, closure: str, on: dt.date | None = No
     """Close an arbitration case (the state is set by the act that ends it): ``closed_at``, ``closure``,
     ``retention_until`` (ARB-RETENTION-AWARD, 10 years, for a case closed by award; ARB-RETENTION-OTHER, 5 years,
     otherwise: Rules 24) and every running deadline waived. Callers decide who may close."""
-    _lock(case)
+    lock(case)
     return _close(case, user, closure, on or today(), reason)
 
 
@@ -300,7 +286,7 @@ def review_decide(*, case: DisputeCase, user, decision: str, on: dt.date | None 
 
     Every decision other than ``supplement`` closes ARB-ACCEPT, met or late."""
     _require(user, case, CLERK, _("decide on an application"))
-    _lock(case)
+    lock(case)
     require_state(case, S.ARB_RECEIVED)
     on = on or today()
     anchor = case.complete_at or case.received_at
@@ -354,7 +340,7 @@ def review_decide(*, case: DisputeCase, user, decision: str, on: dt.date | None 
     elif decision == "not_accept":
         if not reason.strip():
             raise DomainError({"reason": [_("Give the reasons for not accepting (%(cite)s).")
-                                          % {"cite": _cite("ARB-ACCEPT", on)}]})
+                                          % {"cite": cite("ARB-ACCEPT", on)}]})
         case.state = S.ARB_NOT_ACCEPTED
         case.not_accepted_at = on
         case.refusal_reason = reason.strip()
@@ -389,7 +375,7 @@ def supplement_complete(*, case: DisputeCase, user=None, on: dt.date | None = No
     if getattr(user, "is_authenticated", False):
         if not ((has_role(user, *STAFF) and can_handle(user, case)) or party_of(user, case) is not None):
             raise NotAllowed({"__all__": [_("Only the commission's staff or a party may record this.")]})
-    _lock(case)
+    lock(case)
     require_state(case, S.ARB_NEEDS_SUPPLEMENT)
     on = on or today()
     _not_future(on, "on")
@@ -431,7 +417,7 @@ def acceptance_overdue_sweep(*, today: dt.date | None = None) -> int:
         if due_on >= today:
             continue
         with transaction.atomic(), acting(None, channel="system"):
-            _lock(case)
+            lock(case)
             if case.state != S.ARB_RECEIVED or case.decision_overdue:
                 continue
             case.decision_overdue = True
@@ -459,7 +445,7 @@ def service_record(*, case: DisputeCase, user, party_id: int, doc_kind: str, met
     - serving the notice to respond (the application copy) on the last respondent closes ARB-SERVE and starts the
       defence period ARB-DEFENCE (LDMAL 30) from that date."""
     _require(user, case, CLERK, _("record service"))
-    _lock(case)
+    lock(case)
     party = _party(case, party_id)
     errors = {}
     if doc_kind not in CaseDocument.Kind.values:
@@ -496,7 +482,7 @@ def service_record(*, case: DisputeCase, user, party_id: int, doc_kind: str, met
         if served_on is not None and served_on != deemed:
             errors["served_on"] = [_("A posted document is served when %(period)s have passed: on %(date)s "
                                      "(%(cite)s).") % {"period": _period("ARB-DEEMED-SERVICE", sent_on), "date": deemed,
-                                                       "cite": _cite("ARB-DEEMED-SERVICE", sent_on)}]
+                                                       "cite": cite("ARB-DEEMED-SERVICE", sent_on)}]
         served_on = deemed
     elif method == ServiceRecord.Method.ELECTRONIC:
         if doc_kind in (CaseDocument.Kind.AWARD, CaseDocument.Kind.MEDIATION_DOCUMENT):
@@ -544,7 +530,7 @@ def _respondents_served(case: DisputeCase):
 
 
 def _defence(case: DisputeCase, user, received_on: dt.date, text: str, *, by_party: bool) -> DisputeCase:
-    _lock(case)
+    lock(case)
     require_state(case, *LIVE)
     if case.defence_received_at is not None:
         raise Conflict({"__all__": [_("The defence was already recorded (received on %(date)s).")
@@ -588,7 +574,7 @@ def defence_submit_by_party(*, case: DisputeCase, user, text: str) -> DisputeCas
 def defence_copy(*, case: DisputeCase, user, on: dt.date) -> DisputeCase:
     """A copy of the defence was sent to the applicant (LDMAL 30: within 5 WD of receipt): closes ARB-DEFENCE-COPY."""
     _require(user, case, CLERK, _("record that the defence was copied"))
-    _lock(case)
+    lock(case)
     if case.defence_received_at is None:
         raise DomainError({"__all__": [_("No defence has been recorded.")]})
     if case.defence_copied_at is not None:
@@ -615,7 +601,7 @@ def tribunal_form(*, case: DisputeCase, user, procedure: str, presiding=None, me
     for recusal (``declared_conflicts``: user id -> RecusalRequest.Ground) cannot sit (LDMAL 33); then nothing is
     saved. Members change later only through a recusal."""
     _require(user, case, CHAIR, _("form the tribunal"))
-    _lock(case)
+    lock(case)
     require_state(case, S.ARB_ACCEPTED)
     if case.tribunal.filter(active=True).exists():
         raise Conflict({"__all__": [_("The tribunal is already formed; a member is replaced only when a recusal is "
@@ -697,7 +683,7 @@ def recusal_request(*, case: DisputeCase, user, member_id: int, ground: str, det
     hearing, or until the end of its debate if the ground was learned later; so not once the case is heard.
     ARB-RECUSAL (3 WD) opens; the challenged member stops work on the case until the decision (Rules 12)."""
     _require(user, case, STAFF, _("record a recusal request"))
-    _lock(case)
+    lock(case)
     if case.state == S.ARB_HEARD or (case.state == S.ARB_SUSPENDED and _suspended_from(case) == S.ARB_HEARD):
         raise DomainError({"__all__": [_("The hearing's debate has ended: a recusal can no longer be requested "
                                          "(%(cite)s).") % {"cite": RULES_11}]})
@@ -736,7 +722,7 @@ def recusal_decide(*, case: DisputeCase, user, request_id: int, upheld: bool, re
             _("You sit on this case's tribunal, so you may not decide a recusal on it: the same person must not be "
               "arbitrator and decide on the tribunal's recusal (separation of duties; %(cite)s: the commission "
               "decides when the chair is an arbitrator of the case).") % {"cite": RULES_12}]})
-    _lock(case)
+    lock(case)
     req = case.recusals.select_related("member", "member__arbitrator").filter(pk=request_id).first()
     if req is None:
         raise DomainError({"request_id": [_("No such recusal request on this case.")]})
@@ -800,12 +786,12 @@ def extension_approve(*, case: DisputeCase, user, requested_by, days: int, reaso
     if requester.pk == user.pk:
         raise NotAllowed({"requested_by": [_("The person who asked for the extension may not approve it "
                                              "(separation of duties).")]})
-    _lock(case)
+    lock(case)
     require_state(case, *LIVE)
     on = on or today()
     if AwardExtension.objects.filter(case=case).exists():
         raise DomainError({"__all__": [_("The award period can be extended only once (%(cite)s).")
-                                       % {"cite": _cite("ARB-AWARD-EXT", on)}]})
+                                       % {"cite": cite("ARB-AWARD-EXT", on)}]})
     maximum = int(param("arbitration.max_extension_days", on=on))
     try:
         days = int(days)
@@ -813,7 +799,7 @@ def extension_approve(*, case: DisputeCase, user, requested_by, days: int, reaso
         days = 0
     if not 1 <= days <= maximum:
         raise DomainError({"days": [_("The extension is at most %(n)s days (%(cite)s).")
-                                    % {"n": maximum, "cite": _cite("ARB-AWARD-EXT", on)}]})
+                                    % {"n": maximum, "cite": cite("ARB-AWARD-EXT", on)}]})
     if not (reason or "").strip():
         raise DomainError({"reason": [_("Say why the case needs more time (%(cite)s).") % {"cite": LDMAL_43}]})
     _not_future(on, "on")
@@ -848,7 +834,7 @@ def suspend(*, case: DisputeCase, user, ground: str, on: dt.date | None = None) 
     """中止 (Rules 47), approved by the chair: ARB_SUSPENDED, remembering the state to return to. The award period
     stops running (Rules 46: suspended days are excluded): its deadline is PAUSED until ``resume``."""
     _require(user, case, CHAIR, _("suspend a case"))
-    _lock(case)
+    lock(case)
     require_state(case, S.ARB_ACCEPTED, S.ARB_HEARING_SCHEDULED, S.ARB_HEARD)
     if not (ground or "").strip():
         raise DomainError({"ground": [_("State the ground for suspending (%(cite)s).") % {"cite": RULES_47}]})
@@ -872,7 +858,7 @@ def resume(*, case: DisputeCase, user, on: dt.date | None = None) -> Suspension:
     """The suspension ends (Rules 47): back to the state before it; the calendar days suspended are added to the
     award deadline's ``paused_days`` and its due date (and extension) recounted (see the module's notes)."""
     _require(user, case, CHAIR, _("resume a case"))
-    _lock(case)
+    lock(case)
     require_state(case, S.ARB_SUSPENDED)
     s = case.suspensions.filter(ended_on__isnull=True).order_by("-started_on", "-id").first()
     if s is None:
@@ -904,7 +890,7 @@ def clock_restart(*, case: DisputeCase, user, kind: str, on: dt.date, note: str 
     (from acceptance of the change), a counterclaim merged (from its acceptance; ARB-COUNTERCLAIM opens too), a
     transfer received (from receipt). The running ARB-AWARD deadline is waived and a new one opened from ``on``."""
     _require(user, case, STAFF, _("record a change to the award period"))
-    _lock(case)
+    lock(case)
     if case.state == S.ARB_SUSPENDED:
         raise DomainError({"__all__": [_("The case is suspended: resume it first.")]})
     require_state(case, S.ARB_ACCEPTED, S.ARB_HEARING_SCHEDULED, S.ARB_HEARD)
@@ -978,7 +964,7 @@ def _schedule(case: DisputeCase, user, *, starts_at, place: str, notice_sent_on:
                 _("The written notice must reach the parties at least %(period)s before the hearing: after a "
                   "notice sent on %(sent)s the hearing can be on %(date)s at the earliest (%(cite)s).")
                 % {"period": _period("ARB-HEARING-NOTICE", notice_sent_on), "sent": notice_sent_on, "date": earliest,
-                   "cite": _cite("ARB-HEARING-NOTICE", notice_sent_on)}]
+                   "cite": cite("ARB-HEARING-NOTICE", notice_sent_on)}]
     if errors:
         raise DomainError(errors)
     hearing = save(Hearing(case=case, starts_at=starts_at, place=place.strip()[:255], public=bool(public),
@@ -997,7 +983,7 @@ def hearing_schedule(*, case: DisputeCase, user, starts_at, place: str, notice_s
     notes for how "before" is counted): ARB_ACCEPTED with a tribunal -> ARB_HEARING_SCHEDULED. Public unless a
     non-public hearing was requested (LDMAL 26). Notice by phone or SMS only in the simple procedure (Rules 59)."""
     _require(user, case, CLERK, _("schedule a hearing"))
-    _lock(case)
+    lock(case)
     require_state(case, S.ARB_ACCEPTED)
     if not case.tribunal.filter(active=True).exists():
         raise DomainError({"__all__": [_("Form the tribunal first (%(cite)s).") % {"cite": LDMAL_31}]})
@@ -1018,7 +1004,7 @@ def postponement_request(*, case: DisputeCase, user, hearing_id: int, requested_
     ``notice_sent_on``, default today, at the same place unless ``place``), else the case returns to ARB_ACCEPTED to
     be scheduled again. Returns the hearing asked about."""
     _require(user, case, STAFF, _("decide on a postponement"))
-    _lock(case)
+    lock(case)
     require_state(case, S.ARB_HEARING_SCHEDULED)
     hearing = case.hearings.filter(pk=hearing_id, status=Hearing.Status.SCHEDULED).first()
     if hearing is None:
@@ -1045,7 +1031,7 @@ def postponement_request(*, case: DisputeCase, user, hearing_id: int, requested_
         save(case, user)
     event(case, "hearing_postponed", user=user, hearing=hearing.pk, late=hearing.postponement_late,
           reason=(reason or "").strip(), new_hearing=new.pk if new else None,
-          citation=_cite("ARB-POSTPONE", requested_on))
+          citation=cite("ARB-POSTPONE", requested_on))
     return hearing
 
 
@@ -1077,7 +1063,7 @@ def hearing_record(*, case: DisputeCase, user, hearing_id: int, outcome: str, re
     Run as the flow's hold_hearing step: the Switch after it reads the state (the flow ends by itself on the
     closing outcomes)."""
     _require(user, case, CLERK, _("record a hearing"))
-    _lock(case)
+    lock(case)
     require_state(case, S.ARB_HEARING_SCHEDULED)
     hearing = case.hearings.filter(pk=hearing_id, status=Hearing.Status.SCHEDULED).first()
     if hearing is None:
@@ -1215,7 +1201,7 @@ def withdraw(*, case: DisputeCase, user, on: dt.date | None = None, reason: str 
     (closure withdrawal), running deadlines waived, a scheduled hearing cancelled, an open suspension ended, the
     workflow cancelled."""
     _require(user, case, STAFF, _("record a withdrawal"))
-    _lock(case)
+    lock(case)
     require_state(case, *BEFORE_AWARD,
                   message=_("An application can be withdrawn only before the award (%(cite)s); the case is "
                             "“%(state)s”.") % {"cite": LDMAL_41, "state": case.get_state_display()})
@@ -1247,7 +1233,7 @@ def mediation_document_sign(*, case: DisputeCase, user, document_id: int, side: 
     award (LDMAL 42 ¶3). The state is left as it is: after a settlement at a hearing that is ARB_HEARD, where the
     flow waits for the award."""
     _require(user, case, CLERK, _("record signing for a mediation document"))
-    _lock(case)
+    lock(case)
     require_state(case, S.ARB_HEARD, S.ARB_ACCEPTED, S.ARB_HEARING_SCHEDULED)
     md = case.mediation_documents.filter(pk=document_id).first()
     if md is None:
@@ -1299,7 +1285,7 @@ def advance_execution_apply(*, case: DisputeCase, user, party_id: int, categorie
     claims for labour remuneration, work-injury medical costs, economic compensation or damages; a worker gives no
     security."""
     _require(user, case, CLERK, _("record an application for advance execution"))
-    _lock(case)
+    lock(case)
     require_state(case, S.ARB_ACCEPTED, S.ARB_HEARING_SCHEDULED, S.ARB_HEARD)
     party = _party(case, party_id)
     errors: dict = {}
@@ -1353,7 +1339,7 @@ def advance_execution_decide(*, case: DisputeCase, user, request_id: int, grante
     if not allowed:
         raise NotAllowed({"__all__": [_("Only the chair or the case's presiding or sole arbitrator may decide on "
                                         "advance execution.")]})
-    _lock(case)
+    lock(case)
     require_state(case, S.ARB_ACCEPTED, S.ARB_HEARING_SCHEDULED, S.ARB_HEARD)
     app = case.advance_executions.filter(pk=request_id).first()
     if app is None:

@@ -34,7 +34,6 @@ Design choices (documented, not law):
   docket sequence.
 """
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -47,12 +46,13 @@ from arrears.models import ArrearsLineItem
 from casework.audit import acting
 from casework.errors import Conflict, DomainError, NotAllowed
 from casework.services.config import MissingConfiguration, param, rule
+from casework.services.common import plain_citation
 
 from ..access import can_handle, is_sitting_arbitrator
 from ..models import (AwardCategory, AwardDocument, AwardItem, CaseDocument, CourtAction, DisputeCase, DisputeEvent,
                       DisputeParty, DisputeState as S, Finality, RecusalRequest, ServiceRecord, TribunalMember)
 from ..reference_data import LDMAL, RULES_ARB, SPC_I
-from .common import cite, close_dl, due, event, next_docket_no, refuse_fee_fields, require_state, save
+from .common import cite, close_dl, due, event, lock, next_docket_no, refuse_fee_fields, require_state, save
 from .common import today as _today
 
 __all__ = [
@@ -115,11 +115,6 @@ def _zh_date(d: dt.date | None) -> str:
     return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
-def _plain(citation: str) -> str:
-    """A rule-table citation without its confidence tag ("… 第四十九条 [C]" → "… 第四十九条"), for printing."""
-    return re.sub(r"\s*\[[^\]]*\]\s*$", "", citation or "").strip()
-
-
 def _worker_side(case: DisputeCase) -> str:
     return (DisputeParty.Side.APPLICANT if case.applicant_side == DisputeCase.ApplicantSide.WORKER
             else DisputeParty.Side.RESPONDENT)
@@ -147,16 +142,6 @@ def _party_label(party: DisputeParty) -> str:
     return f"{party.get_side_display()} {_party_name(party)}"
 
 
-def _cite(rule_id: str, on: dt.date | None = None) -> str:
-    """A rule's citation for people: without the spec's confidence tag."""
-    return _plain(cite(rule_id, on))
-
-
-def _lock_case(case: DisputeCase) -> DisputeCase:
-    # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join (the commission)
-    return DisputeCase.objects.select_for_update(of=("self",)).select_related("commission").get(pk=case.pk)
-
-
 def _require_handler(user, case: DisputeCase):
     if not can_handle(user, case):
         raise NotAllowed(_("You do not handle this case."))
@@ -178,7 +163,7 @@ class CapBasis:
     @property
     def source(self) -> str:
         s = self.standard
-        return f"{_plain(s.source_doc)}（{s.region_code}，{s.effective_from.isoformat()}起）"[:255]
+        return f"{plain_citation(s.source_doc)}（{s.region_code}，{s.effective_from.isoformat()}起）"[:255]
 
 
 def award_reference_date(case: DisputeCase, award_date: dt.date) -> dt.date:
@@ -340,7 +325,7 @@ def _groups(items: list[dict], documents) -> list[list[dict]]:
 
 def _days(rule_id: str, on: dt.date) -> tuple[str, str]:
     r = rule(rule_id, on=on)
-    return _zh_num(r.n), _plain(r.citation)
+    return _zh_num(r.n), cite(r)
 
 
 def rights_notice_text(case: DisputeCase, finality: str, *, on: dt.date) -> str:
@@ -479,7 +464,7 @@ def award_issue(*, case: DisputeCase, user, award_date: dt.date, items: list[dic
     ``partial``) may be made once the case is accepted; it leaves the state and the award deadline as they are.
     A final award is effective on the award date (LDMAL 47); a non-final one waits for the periods to pass."""
     with acting(user):
-        case = _lock_case(case)
+        case = lock(case, "commission")
         _require_issuer(case, user)
         allowed = [S.ARB_ACCEPTED, S.ARB_HEARING_SCHEDULED, S.ARB_HEARD] if partial else [S.ARB_HEARD]
         require_state(case, *allowed, message=(
@@ -644,7 +629,7 @@ def award_windows(award: AwardDocument, *, today: dt.date | None = None) -> list
         rows.append({
             "party_id": p.pk, "party": _party_name(p), "side": p.side, "role": role, "remedy": kind,
             "remedy_label": str(CourtAction.Kind(kind).label), "rule_id": rule_id,
-            "citation": _cite(rule_id, start or award.award_date), "court": court, "served_on": start,
+            "citation": cite(rule_id, start or award.award_date), "court": court, "served_on": start,
             "from": start, "until": until, "open": bool(until and now <= until), "used": bool(used),
             "late": any(a.late for a in used),
         })
@@ -798,10 +783,10 @@ def court_action_record(*, award: AwardDocument, user, kind: str, by_side: str, 
         if kind == CourtAction.Kind.REVOCATION:
             if award.finality != FINAL:
                 raise DomainError({"kind": [_("Only a final award can be revoked; a non-final award is challenged "
-                                              "by a suit (%(cite)s).") % {"cite": _cite("ARB-SUE-NONFINAL")}]})
+                                              "by a suit (%(cite)s).") % {"cite": cite("ARB-SUE-NONFINAL")}]})
             if by_side != employer_side or (party is not None and party_role(case, party) != EMPLOYER):
                 raise DomainError({"by_side": [_("Only the employer may apply to revoke a final award; the worker "
-                                                 "may sue (%(cite)s).") % {"cite": _cite("ARB-REVOKE")}]})
+                                                 "may sue (%(cite)s).") % {"cite": cite("ARB-REVOKE")}]})
             if award.court_actions.filter(kind=CourtAction.Kind.SUIT, by_side=worker_side, outcome="").exists():
                 raise DomainError({"kind": [_(
                     "The worker's suit against this award is pending: while it is, the intermediate court does not "
@@ -818,13 +803,13 @@ def court_action_record(*, award: AwardDocument, user, kind: str, by_side: str, 
                 raise DomainError({"filed_on": [_(
                     "The application to revoke was filed on %(filed)s, after its period ended on %(until)s: %(n)s "
                     "days from receipt of the award (%(cite)s).") % {
-                    "filed": filed_on, "until": max(ends), "n": period.n, "cite": _plain(period.citation)}]})
+                    "filed": filed_on, "until": max(ends), "n": period.n, "cite": cite(period)}]})
         elif kind == CourtAction.Kind.SUIT:
             if award.finality == FINAL and by_side == employer_side and not award.court_actions.filter(
                     kind=CourtAction.Kind.REVOCATION).exists():
                 raise DomainError({"by_side": [_(
                     "The employer cannot sue over a final award: it may apply to the intermediate court to revoke "
-                    "it (%(cite)s).") % {"cite": _cite("ARB-REVOKE")}]})
+                    "it (%(cite)s).") % {"cite": cite("ARB-REVOKE")}]})
             if award.finality == FINAL and by_side == employer_side:
                 late = False  # after a revocation (LDMAL 49 ¶3) the period runs from the court's ruling, not recorded
         else:  # enforcement
@@ -872,7 +857,7 @@ def post_award_close(*, case: DisputeCase, user, on: dt.date | None = None) -> D
     The file is kept until ``closed + ARB-RETENTION-AWARD`` (Rules 24). Court actions and the effect of non-final
     awards can still be recorded afterwards."""
     with acting(user):
-        case = _lock_case(case)
+        case = lock(case, "commission")
         _require_handler(user, case)
         require_state(case, S.ARB_AWARDED)
         on = on or _today()

@@ -14,15 +14,17 @@ from django.utils.translation import gettext as _
 from casework.audit import current
 from casework.errors import DomainError
 from casework.services.clock import compute_due
+from casework.services.common import cite, lock
 from casework.services.config import rule
 from casework.services.deadlines import deadline_close, deadline_open, deadline_waive, open_deadline
 from casework.services.intake import _luhn_digit, _new_access_code, access_code_hash
 from casework.services.intake import check_access_code as _check_access_code
 
 from ..models import DisputeCase, DisputeEvent, DisputeSequence, Track
+from ..notices import dispute_event_notify
 
 __all__ = [
-    "today", "event", "cite", "due", "open_dl", "close_dl", "waive_dl", "current_due", "require_state",
+    "today", "event", "cite", "lock", "due", "open_dl", "close_dl", "waive_dl", "current_due", "require_state",
     "next_case_number", "normalise_dispute_number", "new_access_code", "access_code_hash", "check_access_code",
     "next_doc_no", "refuse_fee_fields", "FEE_WORDS", "TRACK_DIGIT", "save", "PUBLIC_EVENTS", "next_docket_no",
 ]
@@ -46,18 +48,17 @@ def today() -> dt.date:
 
 
 def event(case: DisputeCase, code: str, *, user=None, public: bool | None = None, **detail) -> DisputeEvent:
-    """A timeline entry. Detail values must be JSON-serialisable (dates are turned into ISO strings)."""
+    """A timeline entry. Detail values must be JSON-serialisable (dates are turned into ISO strings). A public entry
+    that matters to a party also writes its SMS to the outbox, in the same transaction (disputes.notices)."""
     clean = {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else str(v) if hasattr(v, "as_tuple")
                  else v) for k, v in detail.items()}
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
-    return DisputeEvent.objects.create(case=case, code=code, actor=user, detail=clean,
-                                       public=code in PUBLIC_EVENTS if public is None else public,
-                                       request_id=current().request_id if current() else "")
-
-
-def cite(rule_id: str, on: dt.date | None = None) -> str:
-    return rule(rule_id, on=on).citation
+    ev = DisputeEvent.objects.create(case=case, code=code, actor=user, detail=clean,
+                                     public=code in PUBLIC_EVENTS if public is None else public,
+                                     request_id=current().request_id if current() else "")
+    dispute_event_notify(ev)  # the parties' SMS, in this transaction (disputes.notices)
+    return ev
 
 
 def due(anchor: dt.date, rule_id: str, region_code: str) -> dt.date:

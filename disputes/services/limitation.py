@@ -16,7 +16,6 @@ The system never refuses an application on limitation: the commission decides (L
 text stored on the case and shown to staff and the applicant, or "" when the application is in time.
 """
 import datetime as dt
-import re
 from collections.abc import Iterable
 
 from django.db.models import Q
@@ -26,6 +25,7 @@ from arrears.models import REMUNERATION_CATEGORIES
 from casework.models import Complaint
 from casework.services.clock import WorkingCalendar, compute_due
 from casework.services.config import rule
+from casework.services.common import cite
 
 from ..models import DisputeCase, DisputeParty, Track
 
@@ -36,8 +36,7 @@ RULE_ID = "ARB-LIMITATION"
 
 
 def _citation(on: dt.date) -> str:
-    """The rule's citation without the spec's evidence tag ("[C]"), for text a party reads."""
-    return re.sub(r"\s*\[[A-Z/]+\]\s*$", "", rule(RULE_ID, on=on).citation)
+    return cite(RULE_ID, on)
 
 
 def _period_end(start: dt.date, region_code: str | None, cal: WorkingCalendar) -> dt.date:

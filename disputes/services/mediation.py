@@ -38,7 +38,7 @@ from ..access import Role, can_handle
 from ..documents import document_issue
 from ..models import (ArbitrationCommission, DisputeCase, DisputeEvent, DisputeParty, DisputeState as S, Instalment,
                       JointReview, MediationAgreement, MediationDocument, MediationSession, Track)
-from .common import (cite, close_dl, current_due, due, event, next_doc_no, open_dl, require_state, save, today,
+from .common import (cite, lock, close_dl, current_due, due, event, next_doc_no, open_dl, require_state, save, today,
                      waive_dl)
 
 __all__ = [
@@ -66,12 +66,6 @@ PERFORMANCE_OUTCOMES = ("performed", "not_performed", "joint_review")
 
 
 # --- guards -------------------------------------------------------------------------------------------------------
-
-def _lock(case: DisputeCase) -> DisputeCase:
-    """The case row, locked for this transaction (two mediators pressing the same button are serialised), and
-    re-read so that the state guard sees what is committed."""
-    return DisputeCase.objects.select_for_update().get(pk=case.pk)
-
 
 def _require_mediation(case: DisputeCase):
     if case.track != Track.MEDIATION:
@@ -174,7 +168,7 @@ def mediation_accept(*, case: DisputeCase, user, accept: bool, respondent_consen
     applicant (who may apply for arbitration), MED-END waived. ``respondent_consented`` None means "as recorded on
     the application"; acceptance needs it to be True."""
     with acting(user):
-        case = _lock(case)
+        case = lock(case)
         _require_mediation(case)
         _require_mediator(user, case)
         require_state(case, S.MED_APPLIED)
@@ -226,7 +220,7 @@ def mediation_accept(*, case: DisputeCase, user, accept: bool, respondent_consen
 def session_add(*, case: DisputeCase, user, held_on, place: str, summary: str) -> MediationSession:
     """A mediation session (EMR: the mediator hears both sides and records it). Only while mediating."""
     with acting(user):
-        case = _lock(case)
+        case = lock(case)
         _require_mediation(case)
         _require_mediator(user, case)
         require_state(case, S.MED_IN_MEDIATION)
@@ -286,7 +280,7 @@ def agreement_record(*, case: DisputeCase, user, text: str, total_amount, signed
     MED-END, opens MED-REVIEW-FILE (Rules 74: joint review within 15 days of effect) and issues the agreement to
     the main file."""
     with acting(user):
-        case = _lock(case)
+        case = lock(case)
         _require_mediation(case)
         _require_mediator(user, case)
         require_state(case, S.MED_IN_MEDIATION)
@@ -333,7 +327,7 @@ def mediation_fail(*, case: DisputeCase, user, on: dt.date | None = None, reason
     worker is told in writing that they may apply for arbitration. The failure date is what interrupts the
     limitation period (EMR 31)."""
     with acting(user):
-        case = _lock(case)
+        case = lock(case)
         _require_mediation(case)
         _require_mediator(user, case)
         require_state(case, S.MED_IN_MEDIATION)
@@ -399,7 +393,7 @@ def instalment_pay(*, case: DisputeCase, user, seq: int, amount, paid_on) -> Ins
     not in the future and not before the agreement. Allowed while the agreement is followed and after it was found
     not performed (a late payment is still recorded)."""
     with acting(user):
-        case = _lock(case)
+        case = lock(case)
         _require_mediation(case)
         _require_mediator(user, case)
         require_state(case, S.MED_AGREEMENT, S.MED_NOT_PERFORMED)
@@ -506,7 +500,7 @@ def performance_conclude(*, case: DisputeCase, user, outcome: str, on: dt.date |
       74: 15 days of the agreement taking effect) -> JointReview at ``commission`` (default: the commission of the
       case's prefecture), MED_JOINT_REVIEW, MED-REVIEW opened (Rules 76: 5 working days)."""
     with acting(user):
-        case = _lock(case)
+        case = lock(case)
         _require_mediation(case)
         _require_mediator(user, case)
         require_state(case, S.MED_AGREEMENT)
@@ -600,7 +594,7 @@ def joint_review_extend(*, case: DisputeCase, user) -> JointReview:
     """Rules 76: in special circumstances the review period is extended once by 5 working days (MED-REVIEW-EXT),
     approved by the commission's chair. A second extension is refused."""
     with acting(user):
-        case = _lock(case)
+        case = lock(case)
         _require_mediation(case)
         require_state(case, S.MED_JOINT_REVIEW)
         review = _review(case)
@@ -631,7 +625,7 @@ def joint_review_decide(*, case: DisputeCase, user, confirmed: bool, reason: str
     stays binding and, if it is not performed, the worker may still apply for arbitration. MED-REVIEW is closed
     (met or late) either way."""
     with acting(user):
-        case = _lock(case)
+        case = lock(case)
         _require_mediation(case)
         require_state(case, S.MED_JOINT_REVIEW)
         review = _review(case)

@@ -721,7 +721,7 @@ def test_integrity_file_contents_and_masking(gr):
     assert len(data["complaints"]) == 4 and data["transfers_available"]
     assert data["transfers"][0]["outcome"] == "convicted"
     assert data["listings"][0]["decision_no"].startswith("藏人社黑") and data["grades"][0]["year"] == Y
-    assert data["disclosures_available"] is False and data["disclosures"] == []
+    assert data["disclosures_available"] is True and data["disclosures"] == []  # none disclosed (§9 built)
     names = {c["complainant"]["name"] for c in data["complaints"] if c["complainant"]}
     assert names == {"扎某"}
     assert all(c["complainant"] is None for c in data["complaints"] if c["kind"] == "report")

@@ -14,7 +14,8 @@ from tests.factories import complete, submit
 
 pytestmark = pytest.mark.django_db
 
-NOT_AUDITED = {"ComplaintDraft", "CaseEvent", "CaseNumberSequence", "SystemAlert", "PiiAccess"}
+NOT_AUDITED = {"ComplaintDraft", "CaseEvent", "CaseNumberSequence", "SystemAlert", "PiiAccess",
+               "BackgroundJob"}  # a job row is operational (progress of an export or import), never personal data
 
 
 def history_models():

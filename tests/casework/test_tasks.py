@@ -19,7 +19,7 @@ def test_beat_schedule_names_existing_tasks():
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         module, name = entry["task"].rsplit(".", 1)
         assert module in ("casework.tasks", "notifications.tasks", "blacklist.tasks", "blacklist.tasks_transfer",
-                          "disputes.tasks")
+                          "disputes.tasks", "arrears.tasks")
         mod = importlib.import_module(module)
         assert getattr(mod, name).name == entry["task"]
 

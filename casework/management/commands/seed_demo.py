@@ -82,6 +82,10 @@ class Command(BaseCommand):
         if opts["no_cases"]:
             return
         self._disputes_reference()
+        from arrears.demo import seed_demo_project  # construction projects (issue #7)
+        self.stdout.write("\n".join(seed_demo_project(users)))
+        from casework.demo_campaigns import seed_demo_campaign  # the "两清零" campaign (issue #7)
+        self.stdout.write("\n".join(seed_demo_campaign(users)))
         if Complaint.objects.exists():
             self._blacklist(users)
             self._disputes(users)
