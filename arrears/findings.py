@@ -43,7 +43,7 @@ from django.utils.translation import gettext_lazy as _l
 from casework.identity import mask_id_public, mask_name
 from casework.models import DeadlineRule, LegalParameter, Project, region_chain
 from casework.services.clock import WorkingCalendar, add_months, compute_due
-from casework.services.config import MissingConfiguration
+from casework.services.config import MissingConfiguration, pick_param
 
 from .models import MinimumWageStandard
 from .models_projects import PayrollBatch, PayrollLine, RosterEntry
@@ -117,16 +117,8 @@ class _Config:
         self.calendars: dict[str, WorkingCalendar] = {}
 
     def param(self, key: str, on: dt.date, region_code: str) -> Decimal:
-        rows = [r for r in self.params[key] if r.effective_from <= on]
-        for code in region_chain(region_code):
-            specific = [r for r in rows if r.region_id == code]
-            if specific:
-                return specific[0].decimal
-        general = [r for r in rows if r.region_id is None]
-        if not general:
-            raise MissingConfiguration(_("Configuration missing: legal parameter %(key)s for %(date)s. "
-                                         "An administrator must add it.") % {"key": key, "date": on})
-        return general[0].decimal
+        return pick_param([r for r in self.params[key] if r.effective_from <= on], key=key, on=on,
+                          region_code=region_code)
 
     def due(self, rule_id: str, anchor: dt.date, region_code: str) -> dt.date:
         r = next((r for r in self.rules[rule_id] if r.effective_from <= anchor), None)

@@ -52,14 +52,9 @@ PARAMS = [
 
 
 def load_project_reference(get_model):
-    DeadlineRule = get_model("casework", "DeadlineRule")
-    for rule_id, n, unit, anchor, citation, desc in RULES:
-        DeadlineRule.objects.get_or_create(rule_id=rule_id, effective_from=FROM, defaults={
-            "n": n, "unit": unit, "anchor_event": anchor, "citation": citation[:255], "description": desc[:255]})
-    LegalParameter = get_model("casework", "LegalParameter")
-    for key, value, citation, desc in PARAMS:
-        LegalParameter.objects.get_or_create(key=key, region=None, effective_from=FROM, defaults={
-            "value": value, "citation": citation[:255], "description": desc[:255]})
+    from casework.reference_data import load_rule_rows
+
+    load_rule_rows(get_model, rules=RULES, params=PARAMS, effective_from=FROM)
 
 
 def reload_after_flush(sender, using="default", **kwargs):

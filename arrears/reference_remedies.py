@@ -21,7 +21,6 @@ RULES = [
 
 
 def load_rules(get_model):
-    DeadlineRule = get_model("casework", "DeadlineRule")
-    for rule_id, n, unit, anchor, citation, desc in RULES:
-        DeadlineRule.objects.get_or_create(rule_id=rule_id, effective_from=RULES_FROM, defaults={
-            "n": n, "unit": unit, "anchor_event": anchor, "citation": citation[:255], "description": desc})
+    from casework.reference_data import load_rule_rows
+
+    load_rule_rows(get_model, rules=RULES, effective_from=RULES_FROM)

@@ -150,3 +150,18 @@ def load_all(get_model):
     load_rules(get_model)
     load_money_config(get_model)
     load_calendar(get_model)
+
+
+def load_rule_rows(get_model, *, rules=(), params=(), effective_from):
+    """Load an app's rule-table rows (rule_id, n, unit, anchor event, citation, description) and legal parameters
+    (key, value, citation, description), national and in force from ``effective_from``. Used by migrations (with
+    the historical ``apps.get_model``) and after a test flush. Idempotent, and never overwrites a row an
+    administrator changed."""
+    DeadlineRule = get_model("casework", "DeadlineRule")
+    for rule_id, n, unit, anchor, citation, desc in rules:
+        DeadlineRule.objects.get_or_create(rule_id=rule_id, effective_from=effective_from, defaults={
+            "n": n, "unit": unit, "anchor_event": anchor, "citation": citation[:255], "description": desc[:255]})
+    LegalParameter = get_model("casework", "LegalParameter")
+    for key, value, citation, desc in params:
+        LegalParameter.objects.get_or_create(key=key, region=None, effective_from=effective_from, defaults={
+            "value": value, "citation": citation[:255], "description": desc[:255]})

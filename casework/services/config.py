@@ -20,6 +20,12 @@ def param(key: str, *, on: dt.date | None = None, region_code: str | None = None
     other levels; within one region the newest row in force; with no regional row, the general (national) one."""
     on = on or dt.date.today()
     rows = list(LegalParameter.objects.filter(key=key, effective_from__lte=on).order_by("-effective_from", "-id"))
+    return pick_param(rows, key=key, on=on, region_code=region_code)
+
+
+def pick_param(rows, *, key: str, on: dt.date, region_code: str | None) -> Decimal:
+    """The rule of ``param`` over rows already read (in force on ``on``, newest first): for callers that read a
+    key's rows once and ask for many regions (arrears.findings)."""
     if region_code:
         for code in region_chain(region_code):
             specific = [r for r in rows if r.region_id == code]
