@@ -15,3 +15,4 @@ class ArrearsConfig(AppConfig):
         from .imports import register
 
         register()  # large roster/payroll imports run as background jobs
+        from . import exports  # noqa: F401  (CSV / Excel of the inspectors' project table: docs/dashboards.md)

@@ -77,3 +77,24 @@ def project_for_complaint(complaint) -> Project | None:
     if not name:
         return None
     return Project.objects.filter(name=name, region__code__startswith=complaint.region_id[:4]).first()
+
+
+STAFF_ROLES = ("inspector", "inspection_head", "intake_officer", "auditor")
+
+
+def staff_project_rows(user) -> list[dict]:
+    """The inspectors' list (/staff/projects/ and its export): projects in the user's reach that have findings,
+    each with its findings and the number of high-severity ones; a narrower grant inside a wider one is read once."""
+    from .findings import projects_with_findings
+
+    prefixes = region_prefixes(user, "handle_cases") + region_prefixes(user, "view_cases")
+    rows, seen = [], set()
+    for prefix in sorted(set(prefixes)):
+        if any(prefix.startswith(p) and p != prefix for p in prefixes):
+            continue  # covered by a wider grant
+        for project, found in projects_with_findings(prefix):
+            if project.pk not in seen:
+                seen.add(project.pk)
+                rows.append({"project": project, "findings": found,
+                             "high": sum(1 for f in found if f.severity == "high")})
+    return rows

@@ -22,15 +22,15 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from casework.access import has_role, region_prefixes
+from casework.access import has_role
 from casework.errors import DomainError
 from casework.identity import mask_id_for_employer
 
 from . import imports
 from . import services_projects as svc
-from .findings import finding_origin, project_findings, projects_with_findings
+from .findings import finding_origin, project_findings
 from .models_projects import RosterEntry, WageGuarantee
-from .selectors_projects import GC_ROLE, project_get, projects_for
+from .selectors_projects import GC_ROLE, STAFF_ROLES, project_get, projects_for, staff_project_rows
 
 __all__ = ["my_projects", "project_new", "project_detail", "project_edit_part", "roster_page", "roster_exit",
            "import_page", "import_template", "staff_projects", "staff_project", "staff_open_case"]
@@ -342,24 +342,12 @@ def import_template(request, kind, fmt):
 
 # --- inspectors -------------------------------------------------------------------------------------------------
 
-STAFF_ROLES = ("inspector", "inspection_head", "intake_officer", "auditor")
-
-
 @login_required
 @never_cache
 def staff_projects(request):
     if not has_role(request.user, *STAFF_ROLES):
         raise Http404
-    prefixes = region_prefixes(request.user, "handle_cases") + region_prefixes(request.user, "view_cases")
-    rows, seen = [], set()
-    for prefix in sorted(set(prefixes)):
-        if any(prefix.startswith(p) and p != prefix for p in prefixes):
-            continue  # covered by a wider grant
-        for project, found in projects_with_findings(prefix):
-            if project.pk not in seen:
-                seen.add(project.pk)
-                rows.append({"project": project, "findings": found,
-                             "high": sum(1 for f in found if f.severity == "high")})
+    rows = staff_project_rows(request.user)
     total = projects_for(request.user).count()
     return render(request, "arrears/projects/staff_list.html", {"rows": rows, "total": total})
 

@@ -76,3 +76,37 @@ register_export(
              ("region", _l("region")), ("state", _l("state")), ("proposed", _l("proposed grade")),
              ("rule", _l("deciding rule")), ("final", _l("grade"))],
     rows=_proposal_rows, count=lambda user, params: _proposals(user, params).count())
+
+
+def _disclosures(user, params):
+    from .models_disclosure import DisclosureState
+    from .services_disclosure import disclosures_for
+
+    qs = disclosures_for(user).select_related("batch", "region").order_by("-batch__period_start", "batch_id", "-id")
+    if params.get("state") in DisclosureState.values:
+        qs = qs.filter(state=params["state"])
+    return qs
+
+
+def _disclosure_rows(user, params):
+    for d in _disclosures(user, params).iterator(chunk_size=500):
+        yield {"batch": d.batch.label, "state": d.get_state_display(), "category": d.get_category_display(),
+               "unit_name": d.unit_name, "uscc": d.uscc, "region": d.region.display_name,
+               "decision_no": d.decision_no, "decision_date": d.decision_date, "published_at": d.published_at,
+               "display_until": d.display_until}
+
+
+def _disclosure_roles():
+    from .services_disclosure import DISCLOSURE_ROLES
+
+    return DISCLOSURE_ROLES
+
+
+register_export(
+    "disclosures", title=_l("Disclosures of major violations"), roles=_disclosure_roles(),
+    columns=[("batch", _l("batch")), ("state", _l("state")), ("category", _l("category")),
+             ("unit_name", _l("unit name")), ("uscc", _l("unified social credit code")),
+             ("region", _l("deciding region")), ("decision_no", _l("decision number")),
+             ("decision_date", _l("decided on")), ("published_at", _l("published at")),
+             ("display_until", _l("displayed until"))],
+    rows=_disclosure_rows, count=lambda user, params: _disclosures(user, params).count())

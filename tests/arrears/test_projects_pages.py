@@ -264,3 +264,25 @@ def test_every_contractor_page_renders_and_the_board_form_takes_a_photo(gc, proj
     assert project.notice_board.photo and project.notice_board.history.first().history_user == gc
     # the staff home sends the contractor's clerk to its projects
     assert c.get("/staff/")["Location"].endswith("/projects/")
+
+
+def test_inspectors_project_table_exports_with_the_pages_reach_and_no_secrets(gc, staff):
+    """/staff/projects/ offers CSV and Excel; the export lists the same projects as the page (reach by region),
+    with the findings by label, and never an account number or an ID number."""
+    import csv
+    import io
+
+    lhasa_project = make_project(gc, name="拉萨无专户项目")  # no account, no guarantee: findings
+    make_project(gc, name="日喀则项目", region_code="540202")
+    client = login(staff["inspector"])
+    page = client.get("/staff/projects/").content.decode()
+    assert "/staff/exports/projects.findings/csv/" in page and "/staff/exports/projects.findings/xlsx/" in page
+    r = client.get("/staff/exports/projects.findings/csv/")
+    assert r.status_code == 200
+    rows = list(csv.reader(io.StringIO(b"".join(r.streaming_content).decode("utf-8-sig"))))
+    names = [row[0] for row in rows[1:]]
+    assert names == [lhasa_project.name]  # the Shigatse project is outside the inspector's reach
+    assert int(rows[1][4]) >= 2 and rows[1][6]  # findings counted and named
+    assert not ID_RE.search(str(rows)) and ACCOUNT not in str(rows)
+    assert client.get("/staff/exports/projects.findings/xlsx/").status_code == 200
+    assert login(gc).get("/staff/exports/projects.findings/csv/").status_code in (403, 404)

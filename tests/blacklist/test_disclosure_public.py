@@ -171,3 +171,26 @@ def test_seed_demo_disclosures_public_and_idempotent(settings):
     for r in data["results"]:
         for url in (f"/disclosures/{r['id']}/", f"{API}{r['id']}/"):
             assert_private(body_of(Client().get(url)), url)
+
+
+def test_staff_queue_exports_csv_with_reach_and_state_filter(dl, pub):
+    """The disclosure queue's table as CSV (and Excel): the drafter's region only, the page's state filter applied,
+    the published entity fields only."""
+    import csv
+
+    queued(dl)  # a second, still queued
+    client = Client()
+    client.force_login(dl["officer"])
+    page = client.get("/staff/disclosures/").content.decode()
+    assert "/staff/exports/disclosures/csv/" in page
+    r = client.get("/staff/exports/disclosures/csv/")
+    rows = list(csv.reader(io.StringIO(b"".join(r.streaming_content).decode("utf-8-sig"))))
+    assert len(rows) == 3 and pub.decision_no in str(rows)
+    published = client.get("/staff/exports/disclosures/csv/", {"state": "PUBLISHED"})
+    rows = list(csv.reader(io.StringIO(b"".join(published.streaming_content).decode("utf-8-sig"))))
+    assert len(rows) == 2 and rows[1][6] == pub.decision_no
+    assert not re.search(r"\d{17}[\dX]", str(rows))
+    assert client.get("/staff/exports/disclosures/xlsx/").status_code == 200
+    outsider = Client()
+    outsider.force_login(dl["police"])
+    assert outsider.get("/staff/exports/disclosures/csv/").status_code in (403, 404)
