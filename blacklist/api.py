@@ -38,7 +38,9 @@ def _rate(request):
 @extend_schema_view(get=extend_schema(
     tags=["public"], operation_id="blacklist_search", summary=_l("Search the wage-arrears blacklist"),
     description=_l("Public. Published, current listings only, with the published fields. `q`: employer name or "
-                   "part of it; `uscc`: credit code; `region`: region code or prefix. 20 per page."),
+                   "part of it; `uscc`: credit code; `region`: region code or prefix. 20 per page. `count` stops at 1,000 (setting "
+                   "REGISTRY_COUNT_CAP): when `count_is_lower_bound` is true there are more; narrow the search or "
+                   "use the open-data download."),
     parameters=[OpenApiParameter("q", OpenApiTypes.STR), OpenApiParameter("uscc", OpenApiTypes.STR),
                 OpenApiParameter("region", OpenApiTypes.STR), OpenApiParameter("page", OpenApiTypes.INT)],
     responses={200: OpenApiTypes.OBJECT}))

@@ -4,7 +4,7 @@ removed; only the published fields. Every public page, API response and open-dat
 (+ one count for a page)."""
 import logging
 
-from django.core.paginator import Paginator
+from django.conf import settings
 from django.db import connection
 from django.db.models import BooleanField, Exists, F, Func, Max, OuterRef, Prefetch, Q, Value
 
@@ -18,6 +18,11 @@ __all__ = ["public_listings", "blacklist_search", "public_row", "public_get", "r
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 20
+
+
+def count_cap() -> int:
+    """How far a public search counts (setting REGISTRY_COUNT_CAP, default 1,000): an operational limit, not law."""
+    return int(getattr(settings, "REGISTRY_COUNT_CAP", 1000))
 LEGAL_BASIS = {
     "amount": "《拖欠农民工工资失信联合惩戒对象名单管理暂行办法》第五条第（一）项",
     "incident": "《拖欠农民工工资失信联合惩戒对象名单管理暂行办法》第五条第（二）项",
@@ -119,11 +124,23 @@ def blacklist_search(*, q: str = "", uscc: str = "", region: str = "", page: int
               "region": (region or "").strip()[:6], "page": page}
 
     def compute():
-        paginator = Paginator(_search(public_listings(), **{k: params[k] for k in ("q", "uscc", "region")}),
-                              PAGE_SIZE)
-        p = paginator.get_page(params["page"])
-        return {"count": paginator.count, "page": p.number, "num_pages": paginator.num_pages,
-                "results": [public_row(x) for x in p.object_list], "last_updated": registry_last_updated()}
+        qs = _search(public_listings(), **{k: params[k] for k in ("q", "uscc", "region")})
+        # An exact count of a broad search reads every matching listing (with its live-entry check): at 100,000
+        # listings that one query was most of a search's time (docs/blacklist.md, "Registry benchmark"). The
+        # count stops at the cap instead; past it the page says "more than N" and asks for a narrower search (the
+        # whole list is the open-data download).
+        cap = count_cap()
+        count = qs.order_by()[:cap + 1].count()
+        more = count > cap
+        count = min(count, cap)
+        num_pages = max(1, -(-count // PAGE_SIZE))
+        try:
+            number = min(max(1, int(params["page"])), num_pages)
+        except (TypeError, ValueError):
+            number = 1
+        rows = list(qs[(number - 1) * PAGE_SIZE:number * PAGE_SIZE])
+        return {"count": count, "count_is_lower_bound": more, "page": number, "num_pages": num_pages,
+                "results": [public_row(x) for x in rows], "last_updated": registry_last_updated()}
 
     return registry_cached("search", params, compute)
 

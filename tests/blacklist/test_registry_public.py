@@ -215,3 +215,24 @@ if connection.vendor == "postgresql":
         c = Client()
         assert c.get(API, {"q": "Gaoyuan Constrution"}).json()["count"] == 1  # a typo still finds it
         assert c.get(API, {"q": "Shigatse Mining"}).json()["count"] == 0
+
+
+def test_a_broad_search_counts_up_to_the_cap_and_says_more(settings, bl):
+    """The count of a search stops at REGISTRY_COUNT_CAP (a broad search at 100,000 listings would otherwise read
+    them all): past it the API says ``count_is_lower_bound`` and the page asks for a narrower search; the pages
+    stop at the cap; a search under the cap counts exactly."""
+    from django.core.cache import cache
+
+    settings.REGISTRY_COUNT_CAP = 25
+    published(30, user=bl["head"])
+    cache.clear()
+    body = Client().get(API).json()
+    assert body["count"] == 25 and body["count_is_lower_bound"] is True and body["num_pages"] == 2
+    assert len(body["results"]) == 20
+    assert Client().get(API, {"page": 9}).json()["page"] == 2  # past the last page: the last page
+    page = Client().get("/registry/").content.decode()
+    assert "超过25家" in page
+    settings.REGISTRY_COUNT_CAP = 1000
+    cache.clear()
+    body = Client().get(API).json()
+    assert body["count"] == 30 and body["count_is_lower_bound"] is False
