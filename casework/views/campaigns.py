@@ -164,7 +164,7 @@ def campaign_detail(request, pk: int):
     progress = svc.campaign_progress(c)
     targets = c.targets.select_related("employer", "project", "team").order_by("state", "region_id", "id")
     return render(request, "staff/campaigns/detail.html", {
-        "c": c, "manage": manage, "progress": progress, "targets": targets, "teams": c.teams.prefetch_related("members"),
+        "c": c, "campaign_query": f"campaign={c.pk}", "manage": manage, "progress": progress, "targets": targets, "teams": c.teams.prefetch_related("members"),
         "team_form": team_form, "chart_visited": bar_chart(progress["by_region"], "visited"),
         "chart_recovered": bar_chart(progress["by_region"], "recovered"),
         "rules": {k: r.label for k, r in svc.TARGET_RULES.items()},

@@ -13,6 +13,14 @@ from casework.models import Employer
 TODAY = dt.date.today()
 
 
+def _csv(response):
+    import csv
+    import io
+
+    assert response.status_code == 200
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+
+
 @pytest.fixture(autouse=True)
 def _api_cache(db):
     from django.core.cache import cache
@@ -91,6 +99,9 @@ def test_campaign_pages(client, staff):
     r = client.get(f"/staff/campaigns/{c.pk}/")
     html = r.content.decode()
     assert r.status_code == 200 and "<svg" in html and "两清零" in html and "一组" in html
+    assert f"/staff/exports/campaign.targets/csv/?campaign={c.pk}" in html
+    rows = _csv(client.get("/staff/exports/campaign.targets/csv/", {"campaign": c.pk}))
+    assert len(rows) == 2 and "安置房" in rows[1][1] and rows[1][5] == "一组"
     client.force_login(staff["inspector"])
     data = {"visited_on": str(TODAY), "inspectors": [str(staff["inspector"].pk), str(staff["inspector_b"].pk)],
             **{f"check_{k}": v for k, v in CHECK_OK.items()}}
@@ -108,6 +119,9 @@ def test_plan_page(client, staff):
     client.force_login(staff["head"])
     r = client.get("/staff/inspection-plan/", {"region": "540100", "year": "2027"})
     assert r.status_code == 200 and r.content.decode().count("C级企业") == 4
+    assert "/staff/exports/inspection.plan/csv/?" in r.content.decode()
+    rows = _csv(client.get("/staff/exports/inspection.plan/csv/", {"region": "540100", "year": "2027"}))
+    assert [row[1] for row in rows[1:]] == ["C级企业"] * 4 and rows[1][3] == "C"
     client.force_login(staff["inspector"])
     assert client.get("/staff/inspection-plan/").status_code == 404
 
