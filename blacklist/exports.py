@@ -110,3 +110,26 @@ register_export(
              ("decision_date", _l("decided on")), ("published_at", _l("published at")),
              ("display_until", _l("displayed until"))],
     rows=_disclosure_rows, count=lambda user, params: _disclosures(user, params).count())
+
+
+def _runs(user):
+    from .services_grading import runs_for
+
+    return runs_for(user).select_related("region").order_by("-year", "region_id", "id")[:100]
+
+
+def _run_rows(user, params):
+    from .selectors_grading import run_summary
+
+    for run in _runs(user):
+        s = run_summary(run)
+        yield {"year": run.year, "region": run.region.display_name, "state": run.get_state_display(),
+               "total": s["total"], "a": s["by_grade"].get("A", 0), "b": s["by_grade"].get("B", 0),
+               "c": s["by_grade"].get("C", 0)}
+
+
+register_export(
+    "grading.runs", title=_l("Grading runs"), roles=("grading_officer", "inspection_head"),
+    columns=[("year", _l("Year")), ("region", _l("Region")), ("state", _l("Status")), ("total", _l("Employers")),
+             ("a", "A"), ("b", "B"), ("c", "C")],
+    rows=_run_rows, count=lambda user, params: len(_runs(user)))

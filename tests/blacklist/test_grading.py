@@ -762,6 +762,15 @@ def test_pages_start_review_approve(gr):
     assert employer.name in grader.get(r["Location"]).content.decode()
     assert client_for(gr["grader_shigatse"]).get(r["Location"]).status_code == 404
     assert client_for(gr["inspector"]).get("/staff/grading/").status_code == 404
+    # the runs table exports (CSV, Excel) with the page's reach
+    assert "/staff/exports/grading.runs/csv/" in grader.get("/staff/grading/").content.decode()
+    import csv as _csv
+    import io as _io
+    exported = grader.get("/staff/exports/grading.runs/csv/")
+    rows = list(_csv.reader(_io.StringIO(b"".join(exported.streaming_content).decode("utf-8-sig"))))
+    assert len(rows) == 2 and rows[1][0] == str(Y) and rows[1][3] == "1"
+    shigatse = client_for(gr["grader_shigatse"]).get("/staff/exports/grading.runs/csv/")
+    assert len(list(_csv.reader(_io.StringIO(b"".join(shigatse.streaming_content).decode("utf-8-sig"))))) == 1
     p = proposal_of(employer)
     url = f"/staff/grading/proposals/{p.pk}/"
     page = grader.get(url).content.decode()
