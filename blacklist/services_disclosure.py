@@ -18,6 +18,7 @@ import datetime as dt
 import re
 import unicodedata
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -255,8 +256,8 @@ def privacy_problems(d: Disclosure) -> dict[str, list[str]]:
             try:
                 validate_uscc(raw)
                 continue  # a valid credit code is published on purpose
-            except Exception:
-                pass
+            except ValidationError:
+                pass  # not a credit code: scanned like any other text below
         text = _normalise(raw)
         label = str(Disclosure._meta.get_field(field).verbose_name)
         found = []
