@@ -47,7 +47,7 @@ from casework.services.config import MissingConfiguration, pick_param
 
 from .models import MinimumWageStandard
 from .models_projects import PayrollBatch, PayrollLine, RosterEntry
-from .services_projects import board_missing
+from .services_projects import board_missing, guarantee_amount
 
 __all__ = ["Finding", "project_findings", "projects_with_findings", "LABELS", "SEVERITY", "finding_origin"]
 
@@ -223,9 +223,9 @@ def _evaluate(project, cfg: _Config, on: dt.date, had_arrears: set[int]) -> list
             out.append(_f("guarantee_late", _("Deposited on %(dep)s; it was due by %(due)s.")
                           % {"dep": g.deposited_on.isoformat(), "due": gdue.isoformat()},
                           deposited_on=g.deposited_on.isoformat(), due=gdue.isoformat()))
-        ratio = max(cfg.param("project.guarantee_ratio", g.deposited_on, region),
-                    cfg.param("project.guarantee_ratio_floor", g.deposited_on, region))
-        required = (project.contract_value * ratio).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        ratio, required = guarantee_amount(project.contract_value,
+                                           cfg.param("project.guarantee_ratio", g.deposited_on, region),
+                                           cfg.param("project.guarantee_ratio_floor", g.deposited_on, region))
         if g.amount < required:
             out.append(_f("guarantee_short", _("%(amount)s yuan held; %(required)s yuan required (%(pct)s%% of the "
                                                "contract value).")

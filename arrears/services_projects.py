@@ -126,6 +126,13 @@ class GuaranteeRequirement:
     exempt_below: Decimal
 
 
+def guarantee_amount(contract_value: Decimal, ratio: Decimal, floor: Decimal) -> tuple[Decimal, Decimal]:
+    """The one rule of art. 32's amount: the configured ratio, never below the floor ratio, times the contract value,
+    to the cent. Returns (ratio applied, amount required)."""
+    applied = max(ratio, floor)
+    return applied, (contract_value * applied).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 def guarantee_requirement(project, *, on: dt.date | None = None, had_arrears: bool | None = None
                           ) -> GuaranteeRequirement:
     """The amount the guarantee must reach: contract value × the region's configured ratio, never below the floor
@@ -133,9 +140,9 @@ def guarantee_requirement(project, *, on: dt.date | None = None, had_arrears: bo
     general contractor in the look-back period)."""
     on = on or timezone.localdate()
     region = project.region_id
-    ratio = max(param("project.guarantee_ratio", on=on, region_code=region),
-                param("project.guarantee_ratio_floor", on=on, region_code=region))
-    required = (project.contract_value * ratio).quantize(CENT, rounding=ROUND_HALF_UP)
+    ratio, required = guarantee_amount(project.contract_value,
+                                       param("project.guarantee_ratio", on=on, region_code=region),
+                                       param("project.guarantee_ratio_floor", on=on, region_code=region))
     below = param("project.guarantee_exempt_below", on=on, region_code=region)
     eligible = project.contract_value < below
     if eligible:
