@@ -29,6 +29,7 @@ from casework.errors import DomainError, NotAllowed
 from casework.identity import validate_uscc
 from casework.models import Complaint, Employer, InspectionDocument, Region
 from casework.services.clock import compute_due
+from casework.services.common import cite, lock
 from casework.services.config import MissingConfiguration, param, rule
 
 from .cache import registry_bump
@@ -65,10 +66,6 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _cite(rule_id: str, on: dt.date) -> str:
-    return rule(rule_id, on=on).citation
-
-
 def _prefix_q(prefixes, field) -> Q:
     q = Q(pk__in=[])
     for p in prefixes:
@@ -86,14 +83,6 @@ def _save(obj, user):
     obj.full_clean()
     obj.save()
     return obj
-
-
-def _locked(d: Disclosure) -> Disclosure:
-    """Re-read under a row lock (SELECT … FOR UPDATE; SQLite serialises writers), so that two acts at once (a
-    publication and a withdrawal) give one transition, and the second sees the first's result."""
-    fresh = Disclosure.objects.select_for_update().get(pk=d.pk)
-    d.__dict__.update(fresh.__dict__)
-    return d
 
 
 def _expect(d, *states):
@@ -377,7 +366,7 @@ def disclosure_edit(*, disclosure: Disclosure, user, **fields) -> Disclosure:
     """Edit the text while the disclosure is queued (before the privacy review)."""
     d = disclosure
     _require(user, d.region_id, *DRAFTERS)
-    _locked(d)
+    lock(d)
     _expect(d, D.QUEUED)
     for k, v in fields.items():
         if k not in EDITABLE_FIELDS:
@@ -394,7 +383,7 @@ def disclosure_move(*, disclosure: Disclosure, user, batch: DisclosureBatch) -> 
     """Put a disclosure not yet published in an ad hoc batch of its department (or back in its periodic one)."""
     d = disclosure
     _require(user, d.region_id, *DRAFTERS)
-    _locked(d)
+    lock(d)
     _expect(d, D.QUEUED, D.PRIVACY_REVIEW, D.APPROVED)
     own_periodic = periodic_batch_for(d.region, d.decision_date, user)
     if batch.region_id != d.region_id or (batch.kind == DisclosureBatch.Kind.PERIODIC and batch.pk != own_periodic.pk):
@@ -412,7 +401,7 @@ def disclosure_submit(*, disclosure: Disclosure, user) -> Disclosure:
     name (which field and what kind, never the data)."""
     d = disclosure
     _require(user, d.region_id, *DRAFTERS)
-    _locked(d)
+    lock(d)
     _expect(d, D.QUEUED)
     missing = {f: [_("This field is required.")] for f in ("unit_name", "legal_rep_name", "facts", "handling")
                if not getattr(d, f).strip()}
@@ -429,7 +418,7 @@ def disclosure_return(*, disclosure: Disclosure, user, note: str) -> Disclosure:
     """Send the text back to the drafter (from the privacy review or after approval, before publication)."""
     d = disclosure
     _require(user, d.region_id, *APPROVERS)
-    _locked(d)
+    lock(d)
     _expect(d, D.PRIVACY_REVIEW, D.APPROVED)
     if not (note or "").strip():
         raise DomainError({"note": [_("This field is required.")]})
@@ -445,7 +434,7 @@ def disclosure_approve(*, disclosure: Disclosure, user, no_secrets: bool) -> Dis
     never the drafter (four eyes)."""
     d = disclosure
     _require(user, d.region_id, *APPROVERS)
-    _locked(d)
+    lock(d)
     _expect(d, D.PRIVACY_REVIEW)
     if user.pk == d.drafted_by_id:
         raise NotAllowed({"__all__": [_("The person who drafted the disclosure cannot approve it (four eyes).")]})
@@ -466,7 +455,7 @@ def disclosure_publish(*, disclosure: Disclosure, user, today: dt.date | None = 
     time (a publication after that period is recorded as late). ``display_until`` = publication + DC-DISPLAY."""
     d = disclosure
     _require(user, d.region_id, PUBLISHER)
-    _locked(d)
+    lock(d)
     _expect(d, D.APPROVED)
     today = today or _today()
     batch = d.batch
@@ -506,7 +495,7 @@ def media_add(*, disclosure: Disclosure, user, medium: str, name: str, published
     """Record a publication in a newspaper, on TV or another site (Order 29 [P]: the region's main media)."""
     d = disclosure
     _require(user, d.region_id, PUBLISHER, CREDIT_OFFICER)
-    _locked(d)
+    lock(d)
     _expect(d, *PUBLIC_DISCLOSURE_STATES)
     if medium not in DisclosureMediaRef.Medium.values:
         raise DomainError({"medium": [_("Choose one of the listed options.")]})
@@ -526,7 +515,7 @@ def disclosure_objection_record(*, disclosure: Disclosure, user, received_on: dt
     rule."""
     d = disclosure
     _require(user, d.region_id, *DRAFTERS)
-    _locked(d)
+    lock(d)
     _expect(d, D.PUBLISHED, D.ARCHIVED)
     if d.objection_received_at:
         raise DomainError({"__all__": [_("An objection is already recorded.")]})
@@ -538,7 +527,7 @@ def disclosure_objection_record(*, disclosure: Disclosure, user, received_on: dt
     if received_on > due:
         raise DomainError({"received_on": [
             _("The objection period ended on %(due)s: %(n)s working days from the publication (%(cite)s).")
-            % {"due": due, "n": rule("DC-OBJECTION", on=_pub_date(d)).n, "cite": _cite("DC-OBJECTION", _pub_date(d))}]})
+            % {"due": due, "n": rule("DC-OBJECTION", on=_pub_date(d)).n, "cite": cite("DC-OBJECTION", _pub_date(d))}]})
     if received_on < _pub_date(d):
         raise DomainError({"received_on": [_("The date lies before the publication.")]})
     _expect(d, D.PUBLISHED)
@@ -554,7 +543,7 @@ def disclosure_objection_decide(*, disclosure: Disclosure, user, result: str, no
     history keeps the old text) or WITHDRAWN (it leaves the public page at once)."""
     d = disclosure
     _require(user, d.region_id, HEAD)
-    _locked(d)
+    lock(d)
     _expect(d, D.OBJECTED)
     on = on or _today()
     if not (note or "").strip():
@@ -587,7 +576,7 @@ def disclosure_withdraw(*, disclosure: Disclosure, user, reason: str) -> Disclos
     appears, or leaves the public page at once."""
     d = disclosure
     _require(user, d.region_id, HEAD)
-    _locked(d)
+    lock(d)
     _expect(d, *LIVE_DISCLOSURE_STATES)
     if not (reason or "").strip():
         raise DomainError({"reason": [_("This field is required.")]})
@@ -607,13 +596,13 @@ def disclosure_archive(*, disclosure: Disclosure, user, today: dt.date | None = 
     d = disclosure
     if user is not None:
         _require(user, d.region_id, *DISCLOSURE_ROLES)
-    _locked(d)
+    lock(d)
     _expect(d, D.PUBLISHED)
     today = today or _today()
     due = objection_due(d)
     if today <= due:
         raise DomainError({"__all__": [_("The objection period runs until %(due)s (%(cite)s).")
-                                       % {"due": due, "cite": _cite("DC-OBJECTION", _pub_date(d))}]})
+                                       % {"due": due, "cite": cite("DC-OBJECTION", _pub_date(d))}]})
     d.set_state(D.ARCHIVED)
     d.archived_at = timezone.now()
     return _save(d, user)
