@@ -3,6 +3,7 @@ removed; only the published fields. Every public page, API response and open-dat
 ``public_row`` so the field list exists once. Query count is constant: rows + one prefetch of co-listed persons
 (+ one count for a page)."""
 import logging
+import weakref
 
 from django.conf import settings
 from django.db import connection
@@ -10,11 +11,11 @@ from django.db.models import BooleanField, Exists, F, Func, Max, OuterRef, Prefe
 
 from casework.models import prefix_of
 
-from .cache import registry_cached
+from .cache import registry_cached, registry_peek
 from .models import BlacklistEntry, ListingDecision, ListingState
 
-__all__ = ["public_listings", "blacklist_search", "public_row", "public_get", "registry_last_updated",
-           "trigram_available", "PAGE_SIZE", "CSV_FIELDS"]
+__all__ = ["public_listings", "blacklist_search", "blacklist_search_if_cached", "public_row", "public_get",
+           "registry_last_updated", "trigram_available", "PAGE_SIZE", "CSV_FIELDS"]
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 20
@@ -63,13 +64,30 @@ class _WordSimilar(Func):
 
 
 WORD_SIMILARITY = "0.4"
+_threshold_set: "weakref.WeakSet" = weakref.WeakSet()  # the driver connections that have it (a reconnect has not)
 
 
 def _trigram_session() -> None:
-    """Set the word-similarity threshold the ``%>`` operator compares with. A session setting, set before each
-    fuzzy search (one round trip): a rolled-back transaction would undo a setting made once."""
+    """Set the word-similarity threshold the ``%>`` operator compares with, once per database connection. The
+    setting is made in autocommit (outside any transaction, so no rollback can undo it); inside a transaction it is
+    made for that transaction only and again next time."""
+    connection.ensure_connection()
+    if connection.connection in _threshold_set:
+        return
     with connection.cursor() as cur:
         cur.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)", [WORD_SIMILARITY])
+    if connection.get_autocommit():
+        _threshold_set.add(connection.connection)
+
+
+class _HasGram(Func):
+    """``registry_grams(unit_name) @> ARRAY[UPPER(q)]``: the name holds ``q`` (one or two characters), answered by the
+    GIN index of migration blacklist/0010 — exactly ``icontains`` for such a ``q``."""
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra):
+        (name_sql, name_params), (q_sql, q_params) = (compiler.compile(e) for e in self.get_source_expressions())
+        return f"(registry_grams({name_sql}) @> ARRAY[UPPER({q_sql})]::text[])", (*name_params, *q_params)
 
 
 def _search(qs, *, q: str = "", uscc: str = "", region: str = ""):
@@ -78,7 +96,9 @@ def _search(qs, *, q: str = "", uscc: str = "", region: str = ""):
         # PostgreSQL: UPPER(unit_name) LIKE UPPER('%q%') uses the trigram index on UPPER(unit_name) (migration
         # blacklist/0008) for 3+ characters
         cond = Q(unit_name__icontains=q)
-        if trigram_available() and len(q) >= 3:
+        if connection.vendor == "postgresql" and len(q) <= 2:
+            cond = Q(_HasGram(F("unit_name"), Value(q)))
+        elif trigram_available() and len(q) >= 3:
             _trigram_session()
             cond |= Q(_WordSimilar(F("unit_name"), Value(q)))
         qs = qs.filter(cond)
@@ -118,10 +138,22 @@ def registry_last_updated() -> str | None:
     return at.isoformat(timespec="seconds") if at else None
 
 
+def _search_params(q: str, uscc: str, region: str, page: int) -> dict:
+    return {"q": (q or "").strip()[:100], "uscc": (uscc or "").strip().upper()[:18],
+            "region": (region or "").strip()[:6], "page": page}
+
+
+def blacklist_search_if_cached(*, q: str = "", uscc: str = "", region: str = "", page: int = 1,
+                               fetch=None) -> dict | None:
+    """The page ``blacklist_search`` would return, if it is in the cache under the current version; else None
+    (the API's fast path serves hits without the rest of the stack, blacklist.api; ``fetch``: blacklist.cache
+    registry_peek)."""
+    return registry_peek("search", _search_params(q, uscc, region, page), fetch)
+
+
 def blacklist_search(*, q: str = "", uscc: str = "", region: str = "", page: int = 1) -> dict:
     """One page of the public registry (cached under the registry version)."""
-    params = {"q": (q or "").strip()[:100], "uscc": (uscc or "").strip().upper()[:18],
-              "region": (region or "").strip()[:6], "page": page}
+    params = _search_params(q, uscc, region, page)
 
     def compute():
         qs = _search(public_listings(), **{k: params[k] for k in ("q", "uscc", "region")})
@@ -130,15 +162,24 @@ def blacklist_search(*, q: str = "", uscc: str = "", region: str = "", page: int
         # count stops at the cap instead; past it the page says "more than N" and asks for a narrower search (the
         # whole list is the open-data download).
         cap = count_cap()
-        count = qs.order_by()[:cap + 1].count()
-        more = count > cap
-        count = min(count, cap)
+        # The count's query returns the matches' keys rather than a number. Up to the cap, the page is then cut
+        # from them here and read by primary key: left to itself, PostgreSQL reads a narrow name search's page by
+        # walking the registry order and testing every listing's name until 20 match (it expects far more
+        # matches than a name has), 0.4 s for a name with three listings.
+        hits = list(qs.order_by().values_list("decided_at", "id")[:cap + 1])
+        more = len(hits) > cap
+        count = min(len(hits), cap)
         num_pages = max(1, -(-count // PAGE_SIZE))
         try:
             number = min(max(1, int(params["page"])), num_pages)
         except (TypeError, ValueError):
             number = 1
-        rows = list(qs[(number - 1) * PAGE_SIZE:number * PAGE_SIZE])
+        if more:  # a broad search: its matches are dense in the registry order, so walking that order is quick
+            rows = list(qs[(number - 1) * PAGE_SIZE:number * PAGE_SIZE])
+        else:
+            hits.sort(reverse=True)  # the registry order: newest decision first, then the newest id
+            ids = [pk for _, pk in hits[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]]
+            rows = list(public_listings().filter(pk__in=ids)) if ids else []
         return {"count": count, "count_is_lower_bound": more, "page": number, "num_pages": num_pages,
                 "results": [public_row(x) for x in rows], "last_updated": registry_last_updated()}
 

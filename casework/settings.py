@@ -112,7 +112,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache, broker ---------------------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+    CACHES = {"default": {"BACKEND": "casework.cache_redis.RedisCache", "LOCATION": REDIS_URL,
                           "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
     CELERY_BROKER_URL = REDIS_URL
     # Fail fast when Redis is down (the outbox keeps the message; beat redispatches it).
@@ -180,10 +180,8 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
 EMAIL_TIMEOUT = 10
 
-RATELIMIT_USE_CACHE = "default"
 # During a cache (Redis) outage tracking stays available instead of failing for everyone; see README.
 RATELIMIT_FAIL_OPEN = True
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 TRACKING_RATE = os.environ.get("TRACKING_RATE", "10/m")
 # Behind a reverse proxy, rate limits must key on the client's address, not the proxy's: name the header here
 # (for example HTTP_X_REAL_IP); the proxy must set it and strip it from client requests.

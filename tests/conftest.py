@@ -1,5 +1,9 @@
 import os
+import shutil
+import socket
+import subprocess
 import tempfile
+import time
 
 import pytest
 
@@ -93,3 +97,31 @@ def _outbox_not_enqueued(settings):
     """Messages written by the services stay in the outbox (no broker in unit tests); tests drain it with
     notifications.outbox.drain. The fault tests with real workers (tests/notifications) turn this back on."""
     settings.NOTIFY_ENQUEUE = False
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A redis-server of the test's own on a spare port (for tests that stop it or must count its commands); the
+    machine's shared Redis is never touched. Yields (process, url)."""
+    exe = shutil.which("redis-server")
+    if exe is None:
+        pytest.skip("redis-server is not installed on this machine")
+    port = _free_port()
+    proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield proc, f"redis://127.0.0.1:{port}/0"
+    if proc.poll() is None:
+        proc.terminate()
+        proc.wait(5)

@@ -1,28 +1,17 @@
-"""Per-IP rate limits for the public endpoints (django-ratelimit, counted in the shared cache so that the limit
+"""Per-IP rate limits for the public endpoints (casework.ratelimits, counted in the shared cache so that the limit
 holds across web processes). The rates are settings read on every request (TRACKING_RATE, INTAKE_RATE,
 API_TOKEN_RATE), so an operator sets them from the environment and tests override them.
 
-The client address is ``REMOTE_ADDR`` (django-ratelimit's default). Behind a reverse proxy, set
+The client address is ``REMOTE_ADDR``. Behind a reverse proxy, set
 ``RATELIMIT_IP_META_KEY`` (for example to the header the proxy sets) or every caller shares the proxy's address.
 """
-import re
-
 from django.conf import settings
 from django.utils.translation import gettext as _
-from ..ratelimits import limited
 
+from ..ratelimits import limited, rate_period
 from .errors import RateLimited
 
 __all__ = ["enforce_rate"]
-
-_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def _period_seconds(rate: str) -> int | None:
-    m = re.fullmatch(r"\s*\d+\s*/\s*(\d*)\s*([smhd])\s*", rate or "")
-    if not m:
-        return None
-    return int(m.group(1) or 1) * _PERIODS[m.group(2)]
 
 
 def enforce_rate(request, *, group: str, setting: str, default: str) -> None:
@@ -31,4 +20,4 @@ def enforce_rate(request, *, group: str, setting: str, default: str) -> None:
     django_request = getattr(request, "_request", request)
     if limited(django_request, group=group, rate=rate):
         raise RateLimited({"__all__": [_("Too many requests from your network address. Please wait a while and "
-                                         "try again, or call 12333.")]}, retry_after=_period_seconds(rate))
+                                         "try again, or call 12333.")]}, retry_after=rate_period(rate)[1])

@@ -262,8 +262,8 @@ def _tracking_rate(group, request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def track(request):
-    # An explicit check, so the answer is a friendly 429 page rather than the generic 403 of django-ratelimit's
-    # decorator; a cache outage does not block tracking (casework.ratelimits).
+    # An explicit check, so the answer is a friendly 429 page; a cache outage does not block tracking
+    # (casework.ratelimits).
     if request.method == "POST" and limited(request, group="casework.views.public.track",
                                             rate=_tracking_rate(None, request)):
         return render(request, "public/too_many.html", status=429)

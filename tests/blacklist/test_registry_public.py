@@ -236,3 +236,67 @@ def test_a_broad_search_counts_up_to_the_cap_and_says_more(settings, bl):
     cache.clear()
     body = Client().get(API).json()
     assert body["count"] == 30 and body["count_is_lower_bound"] is False
+
+
+def test_pages_follow_the_registry_order(bl):
+    """A narrow search cuts its page from the matches' keys (blacklist.selectors.blacklist_search); the order must be
+    the registry's — newest decision first, then the newest id — across pages."""
+    rows = published(23, user=bl["head"])
+    today = timezone.localdate()
+    for i, listing in enumerate(rows):  # decision dates out of id order, with ties
+        listing.decided_at = today - dt.timedelta(days=(i * 7) % 5)
+        listing.save()
+    from blacklist.cache import registry_bump
+
+    registry_bump()
+    expected = list(ListingDecision.objects.filter(pk__in=[x.pk for x in rows])
+                    .order_by("-decided_at", "-id").values_list("id", flat=True))
+    c = Client()
+    got = [r["id"] for p in (1, 2) for r in c.get(API, {"q": "批量", "page": p}).json()["results"]]
+    assert got == expected
+
+
+def test_cached_answer_is_served_whole_and_unchanged(bl, listing, django_assert_num_queries):
+    """The API's fast path (blacklist.api._cached_search) answers a cached search without the database, with the
+    very bytes the full path wrote; HTML for the browsable API, and parameters to refuse, still take the full
+    path."""
+    c = Client()
+    first = c.get(API, {"q": "示例", "page": "1"}, HTTP_ACCEPT="application/json")
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        again = c.get(API, {"q": "示例", "page": "1"}, HTTP_ACCEPT="application/json")
+    assert again.content == first.content and again["Content-Type"] == first["Content-Type"] == "application/json"
+    assert again["Vary"] == first["Vary"]  # what a shared cache in front keys on, the same either way
+    browsable = c.get(API, {"q": "示例", "page": "1"}, HTTP_ACCEPT="text/html")
+    assert browsable["Content-Type"].startswith("text/html") and listing.unit_name in browsable.content.decode()
+    assert c.get(API, {"q": "示例", "page": "0"}).status_code == 400
+    assert c.get(API, {"q": "示例", "page": "x"}).status_code == 400
+    assert c.get(API, {"q": "示" * 101}).status_code == 400
+    assert c.get(API, {"region": "54x"}).status_code == 400
+    # a removal changes the answer at once, fast path or not
+    svc.listing_revoke(listing=listing, user=bl["head"], reason="原决定已撤销")
+    assert c.get(API, {"q": "示例", "page": "1"}).json()["count"] == 0
+
+
+def test_fast_path_counts_a_request_once(listing, settings):
+    """A cached answer and a miss each spend one request of the budget, not two."""
+    settings.REGISTRY_RATE = "3/m"
+    c = Client()
+    assert [c.get(API, {"q": "示例"}).status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
+if connection.vendor == "postgresql":
+    def test_one_and_two_character_names_on_postgresql(bl):
+        """One- and two-character searches use the character-pair index (migration blacklist/0010) and find exactly
+        what ``icontains`` finds, upper/lower case included."""
+        from blacklist.selectors import _search, public_listings
+
+        published(2, name="拉萨宏达建筑有限公司", user=bl["head"])
+        published(1, name="Lhasa abc Trading ", user=bl["head"])
+        published(1, name="日喀则雪域商贸有限公司", user=bl["head"])
+        for q in ("宏达", "宏", "雪域", "AB", "ab", "c", "达建", "司0", "无此"):
+            via_index = set(_search(public_listings(), q=q).values_list("id", flat=True))
+            plain = set(public_listings().filter(unit_name__icontains=q).values_list("id", flat=True))
+            assert via_index == plain, q
+            assert "registry_grams" in str(_search(public_listings(), q=q).query)
+        assert Client().get(API, {"q": "宏达"}).json()["count"] == 2

@@ -1,10 +1,6 @@
 """Faults a worker must never notice: the cache/broker (Redis) goes down while complaints are filed and tracked.
 A real redis-server is started on a spare port for this test and then stopped; the machine's shared Redis is never
 touched."""
-import shutil
-import socket
-import subprocess
-import time
 
 import pytest
 from django.core.cache import caches
@@ -17,35 +13,9 @@ from tests.factories import payload
 pytestmark = pytest.mark.django_db
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    exe = shutil.which("redis-server")
-    if exe is None:
-        pytest.skip("redis-server is not installed on this machine")
-    port = _free_port()
-    proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield proc, f"redis://127.0.0.1:{port}/0"
-    if proc.poll() is None:
-        proc.terminate()
-        proc.wait(5)
-
-
 def test_intake_and_tracking_survive_a_redis_outage(client, own_redis):
     proc, url = own_redis
-    redis_cache = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+    redis_cache = {"default": {"BACKEND": "casework.cache_redis.RedisCache", "LOCATION": url,
                                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
     with override_settings(CACHES=redis_cache, INTAKE_RATE="100/h", TRACKING_RATE="100/m"):
         r = client.post("/api/v1/complaints/", payload(), content_type="application/json")
