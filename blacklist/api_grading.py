@@ -5,7 +5,7 @@ blacklist/api_urls.py). Thin: the steps are the table of blacklist.grading_steps
 the rules are in blacklist.services_grading. Errors use the API's one shape (casework.api.errors); an object the
 caller may not see answers 404, a visible one it may not act on 403."""
 from django.contrib.auth import get_user_model
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -25,6 +25,7 @@ from casework.errors import DomainError
 from casework.privacy import pii_access_record
 from casework.workflow import describe_fields
 
+from . import jobs as grading_jobs
 from . import selectors_grading as sel
 from . import services_grading as svc
 from .grading_steps import STEPS, step_form, steps_offered
@@ -110,8 +111,11 @@ class _RunIn(serializers.Serializer):
     post=extend_schema(tags=TAGS, operation_id="grading_run_start",
                        summary=_l("Start or continue the grading of a year in a region (grading officer)"),
                        description=_l("Idempotent: the same year and region again adds employers newly in scope "
-                                      "and updates grades nobody has reviewed yet."),
-                       request=_RunIn, responses={201: OpenApiTypes.OBJECT}))
+                                      "and updates grades nobody has reviewed yet. A region with more employers "
+                                      "in scope than GRADING_DIRECT_MAX (500) is graded in the background: the "
+                                      "answer is 202 with `job` and `job_url` (GET it for the progress; when "
+                                      "done, `result_url` is the run)."),
+                       request=_RunIn, responses={201: OpenApiTypes.OBJECT, 202: OpenApiTypes.OBJECT}))
 class RunListView(APIView):
     def get(self, request):
         _grader(request)
@@ -121,6 +125,11 @@ class RunListView(APIView):
     def post(self, request):
         _grader(request)
         data = raise_for_serializer(_RunIn(data=request.data))
+        if len(svc.employers_in_scope(region_code=data["region"], year=data["year"])) > grading_jobs.direct_max():
+            svc.grading_run_check(year=data["year"], region_code=data["region"], user=request.user)
+            job = grading_jobs.start_grading_job(user=request.user, year=data["year"], region_code=data["region"])
+            return Response({"job": str(job.pk), "job_url": reverse("api:job-detail", args=[job.pk])},
+                            status=status.HTTP_202_ACCEPTED)
         with acting(request.user, channel="api"):
             run = svc.grading_run_start(year=data["year"], region_code=data["region"], user=request.user)
         return Response(_run_row(run), status=status.HTTP_201_CREATED)

@@ -30,3 +30,4 @@ class BlacklistConfig(AppConfig):
         post_migrate.connect(reload_disclosure, sender=self, dispatch_uid="blacklist-reload-disclosure")
         from . import registration_transfer  # noqa: F401  (criminal transfer: flow on the task engine, rules)
         from . import exports  # noqa: F401  (CSV / Excel of the staff tables: docs/dashboards.md)
+        from . import jobs  # noqa: F401  (the grading run of a large region as a background job)

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from casework.access import has_role, region_prefixes
 from casework.errors import DomainError, NotAllowed
@@ -34,6 +35,7 @@ from .reference_data_grading import GRADE_RULES, GROUND_RULES, MEASURES
 __all__ = [
     "GRADING_OFFICER", "HEAD", "EMPLOYER_USER", "Classification", "classify", "record_window",
     "employers_in_scope", "collect_findings", "criminal_findings", "grading_run_start", "grading_run_close",
+    "grading_run_check",
     "proposal_ground_add", "evidence_exclude", "proposal_review", "proposal_return", "proposal_approve",
     "proposal_notify", "proposal_objection_record", "proposal_re_review", "proposal_archive", "proposals_bulk",
     "employer_account_link", "employer_account_unlink", "runs_for", "proposals_for", "can_grade",
@@ -312,15 +314,9 @@ def _required(value: str, field: str):
 
 # --- the yearly run ------------------------------------------------------------------------------------------------
 
-@transaction.atomic
-def grading_run_start(*, year: int, region_code: str, user=None, today: dt.date | None = None) -> GradingRun:
-    """Start (or continue) the grading of ``year`` in a region: the yearly job of §10. A grading officer of the
-    region, or the system (``user`` None: the beat task in January).
-
-    Idempotent: one run per (year, region); running it again adds proposals only for employers newly in scope and
-    re-classifies proposals nobody has reviewed yet (records entered late), writing nothing when nothing changed.
-    An employer already graded for the year (in another region's run) is not graded twice. A closed run is left
-    alone. Refused before the record year has ended."""
+def grading_run_check(*, year: int, region_code: str, user=None, today: dt.date | None = None):
+    """The refusals of ``grading_run_start`` without the grading (checked before a large region's run is queued as a
+    background job, so the officer sees a refusal at once). Returns (region, the C-grade threshold)."""
     today = today or _today()
     if user is not None:
         _require(user, region_code, GRADING_OFFICER)
@@ -331,7 +327,21 @@ def grading_run_start(*, year: int, region_code: str, user=None, today: dt.date 
         raise DomainError({"year": [_("A grade for %(year)s rests on the whole of %(prev)s's records; that year "
                                       "has not ended (%(cite)s).")
                                     % {"year": year, "prev": year - 1, "cite": f"{MEASURES} [P]"}]})
-    threshold = _threshold(year, region.code)  # also refuses a year before the Measures (missing parameter)
+    return region, _threshold(year, region.code)  # also refuses a year before the Measures (missing parameter)
+
+
+@transaction.atomic
+def grading_run_start(*, year: int, region_code: str, user=None, today: dt.date | None = None,
+                      progress=None) -> GradingRun:
+    """Start (or continue) the grading of ``year`` in a region: the yearly job of §10. A grading officer of the
+    region, or the system (``user`` None: the beat task in January).
+
+    Idempotent: one run per (year, region); running it again adds proposals only for employers newly in scope and
+    re-classifies proposals nobody has reviewed yet (records entered late), writing nothing when nothing changed.
+    An employer already graded for the year (in another region's run) is not graded twice. A closed run is left
+    alone. Refused before the record year has ended. ``progress(done, total, message)``: called as employers are
+    graded (the background job of a large region, blacklist.jobs)."""
+    region, threshold = grading_run_check(year=year, region_code=region_code, user=user, today=today)
     run = GradingRun.objects.filter(year=year, region=region).first()
     if run is None:
         try:
@@ -346,9 +356,13 @@ def grading_run_start(*, year: int, region_code: str, user=None, today: dt.date 
     existing = {p.employer_id: p for p in GradeProposal.objects.filter(year=year, employer_id__in=scope)}
     todo = [e for e in scope if e not in existing
             or (existing[e].run_id == run.pk and existing[e].state == G.PROPOSED)]
+    if progress:
+        progress(0, len(todo), _l("Collecting the year's records"))
     findings = collect_findings(todo, year)
     changed = False
-    for employer_id in sorted(todo):
+    for done, employer_id in enumerate(sorted(todo), 1):
+        if progress:
+            progress(done - 1, len(todo), _l("Grading employers"))
         proposal = existing.get(employer_id)
         rows = findings.get(employer_id, [])
         if proposal is None:

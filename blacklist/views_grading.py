@@ -20,6 +20,7 @@ from casework.models import Region
 from casework.privacy import pii_access_record
 from casework.ratelimits import limited
 
+from . import jobs as grading_jobs
 from . import selectors_grading as sel
 from . import services_grading as svc
 from .grading_steps import STEPS, AccountLinkForm, BulkForm, RunStartForm, step_form, steps_offered
@@ -60,8 +61,12 @@ def runs(request):
             try:
                 if not form.is_valid():
                     raise DomainError({k: list(v) for k, v in form.errors.items()})
-                run = svc.grading_run_start(year=form.cleaned_data["year"], region_code=form.cleaned_data["region"],
-                                            user=user)
+                year, region = form.cleaned_data["year"], form.cleaned_data["region"]
+                if len(svc.employers_in_scope(region_code=region, year=year)) > grading_jobs.direct_max():
+                    svc.grading_run_check(year=year, region_code=region, user=user)
+                    job = grading_jobs.start_grading_job(user=user, year=year, region_code=region)
+                    return redirect("staff-job", job_id=job.pk)
+                run = svc.grading_run_start(year=year, region_code=region, user=user)
             except NotAllowed:
                 raise Http404
             except DomainError as e:

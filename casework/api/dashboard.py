@@ -30,19 +30,21 @@ class JobSerializer(serializers.Serializer):
     message = serializers.CharField(allow_blank=True, help_text=_l("Progress text, or the error of a failed job, "
                                                                    "in the caller's language."))
     download_url = serializers.CharField(allow_blank=True, help_text=_l("Set when the job is done and has a file."))
+    result_url = serializers.CharField(allow_blank=True, help_text=_l("Set when the job is done and its result is "
+                                                                      "a page (a grading run)."))
 
 
 def job_data(job) -> dict:
     from django.urls import reverse
 
-    from ..services.jobs import job_text
+    from ..services.jobs import job_text, result_url
 
     failed = job.state == job.State.FAILED
     return {"id": job.pk, "kind": job.kind, "title": job_text(job.title), "state": job.state, "done": job.done,
             "total": job.total, "percent": job.percent,
             "message": job_text(job.error if failed else job.message),
             "download_url": reverse("staff-job-download", args=[job.pk])
-            if job.state == job.State.DONE and job.result_file else ""}
+            if job.state == job.State.DONE and job.result_file else "", "result_url": result_url(job)}
 
 
 @extend_schema_view(get=extend_schema(tags=["jobs"], operation_id="job_detail",

@@ -10,6 +10,14 @@ tables, bulk operations). See docs/dashboards.md.
             progress(i, len(rows), _l("Importing"))               # throttled: not one UPDATE per row
         return "holidays.csv", b"..."                              # or None: nothing to download
 
+Progress inside one transaction: a job whose work is one transaction (the yearly grading run) cannot show its
+progress through its own database row, which nobody sees before the commit. ``progress`` therefore also writes to
+the shared cache (Redis, or the file cache every process on the machine shares), and while the job runs
+``job_for_user`` reads the live figures from there; outside a transaction the row is updated as well (throttled).
+
+A kind may give ``link(job) -> url | None``: where its result is (the grading run it made), shown on the job page
+and in the API as ``result_url`` once the job is done.
+
 Delivery: ``start_job`` enqueues ``casework.tasks.run_job`` after the transaction commits. If the broker is down
 (kombu ``OperationalError`` or any connection error) the row simply stays ``queued``: the beat task
 ``casework.tasks.sweep_jobs`` (every minute) enqueues every job still queued after ``JOBS_REQUEUE_AFTER`` seconds.
@@ -26,6 +34,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -36,7 +45,7 @@ from ..errors import DomainError, NotAllowed
 from ..models import BackgroundJob
 
 __all__ = ["register_job", "start_job", "job_for_user", "save_result", "run_job_now", "enqueue_job",
-           "jobs_sweep", "job_kinds", "JobKind", "JobFailed", "job_text", "GENERIC_FAILURE"]
+           "jobs_sweep", "job_kinds", "JobKind", "JobFailed", "job_text", "GENERIC_FAILURE", "result_url"]
 
 log = logging.getLogger(__name__)
 
@@ -58,15 +67,47 @@ class JobKind:
     fn: Callable
     title: object
     roles: tuple
+    link: Callable | None = None
 
 
 _KINDS: dict[str, JobKind] = {}
 
 
-def register_job(kind: str, fn, *, title: str, roles: tuple[str, ...]) -> None:
-    """Declare a kind of job. ``fn(job, progress)`` does the work; ``roles`` may start it. Registering the same
-    kind again replaces it (module reloads in development)."""
-    _KINDS[kind] = JobKind(kind=kind, fn=fn, title=title, roles=tuple(roles))
+def register_job(kind: str, fn, *, title: str, roles: tuple[str, ...], link=None) -> None:
+    """Declare a kind of job. ``fn(job, progress)`` does the work; ``roles`` may start it; ``link(job)`` gives the
+    address of its result, if it has one besides a file. Registering the same kind again replaces it (module reloads
+    in development)."""
+    _KINDS[kind] = JobKind(kind=kind, fn=fn, title=title, roles=tuple(roles), link=link)
+
+
+def result_url(job: BackgroundJob) -> str:
+    """Where a finished job's result is (its kind's ``link``), or ""."""
+    spec = _KINDS.get(job.kind)
+    if job.state != BackgroundJob.State.DONE or spec is None or spec.link is None:
+        return ""
+    try:
+        return spec.link(job) or ""
+    except Exception:  # a link that cannot be made is no reason to fail the page
+        log.warning("no result link for job %s", job.pk, exc_info=True)
+        return ""
+
+
+def _live_key(job_id) -> str:
+    return f"jobs:progress:{job_id}"
+
+
+def _with_live_progress(job: BackgroundJob) -> BackgroundJob:
+    """A running job's figures from the cache, where they are newer than the row (see the module's docstring)."""
+    if job.state != BackgroundJob.State.RUNNING:
+        return job
+    try:
+        live = cache.get(_live_key(job.pk))
+    except Exception:  # the cache is down: the row's figures are what we have
+        log.warning("job progress: cache unavailable", exc_info=True)
+        return job
+    if live and live[0] >= job.done:
+        job.done, job.total, job.message = live
+    return job
 
 
 def job_kinds() -> dict[str, JobKind]:
@@ -123,7 +164,7 @@ def job_for_user(user, job_id) -> BackgroundJob:
         job = BackgroundJob.objects.filter(pk=job_id).first()
     if job is None or (job.created_by_id != user.pk and not has_role(user, SYSADMIN)):
         raise NotAllowed({"__all__": [_l("No such job, or it is not yours to see.")]})
-    return job
+    return _with_live_progress(job)
 
 
 def save_result(job: BackgroundJob, filename: str, content: bytes) -> BackgroundJob:
@@ -146,6 +187,8 @@ class _Progress:
         self.last_at = 0.0
         self.last_done = None
         self.writes = 0
+        # transactions already open when the job started (a test's own); one the job opens hides the row
+        self.depth = len(transaction.get_connection().atomic_blocks)
 
     def __call__(self, done: int, total: int | None = None, message="") -> None:
         job = self.job
@@ -161,7 +204,13 @@ class _Progress:
             return
         self.last_at, self.last_done = now, job.done
         self.writes += 1
-        BackgroundJob.objects.filter(pk=job.pk).update(done=job.done, total=job.total, message=job.message)
+        try:
+            cache.set(_live_key(job.pk), (job.done, job.total, job.message), timeout=24 * 3600)
+        except Exception:  # the cache is down: the row below (if it can be written) is all there is
+            log.warning("job progress: cache unavailable", exc_info=True)
+        if len(transaction.get_connection().atomic_blocks) <= self.depth:  # in the job's own transaction nobody
+            # would see the row before the commit
+            BackgroundJob.objects.filter(pk=job.pk).update(done=job.done, total=job.total, message=job.message)
 
 
 def run_job_now(job_id) -> str:

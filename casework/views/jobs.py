@@ -13,7 +13,7 @@ from ..errors import DomainError, NotAllowed
 from ..models import BackgroundJob
 from ..services.exports import (EXPORT_JOB, FORMATS, csv_chunks, direct_max_rows, export_filename, export_get,
                                 xlsx_bytes)
-from ..services.jobs import job_for_user, job_text, start_job
+from ..services.jobs import job_for_user, job_text, result_url, start_job
 
 __all__ = ["job_detail", "job_list", "job_download", "export"]
 
@@ -34,7 +34,7 @@ def job_context(job: BackgroundJob) -> dict:
             "title": job_text(job.title),
             "download_url": reverse("staff-job-download", args=[job.pk]) if job.state == job.State.DONE
             and job.result_file else "",
-            "api_url": reverse("api:job-detail", args=[job.pk])}
+            "api_url": reverse("api:job-detail", args=[job.pk]), "result_url": result_url(job)}
 
 
 @login_required

@@ -157,7 +157,7 @@ def test_the_download_and_the_api(head, eager, django_capture_on_commit_callback
     data = c.get(f"/api/v1/jobs/{job.pk}/").json()
     assert data == {"id": str(job.pk), "kind": "test.count", "title": data["title"], "state": "done", "done": 10,
                     "total": 10, "percent": 100, "message": data["message"],
-                    "download_url": f"/staff/jobs/{job.pk}/download/"}
+                    "download_url": f"/staff/jobs/{job.pk}/download/", "result_url": ""}
     r = c.get(data["download_url"])
     assert r.status_code == 200 and b"".join(r.streaming_content) == b"10 rows"
     assert 'filename="count.txt"' in r["Content-Disposition"]
