@@ -44,3 +44,14 @@ def test_tiny_load_is_read_by_the_real_registry():
 
     again = bench.load(40, 100, log=lambda m: None)
     assert not again["loaded"] and ListingDecision.objects.count() == 42  # kept, not loaded twice
+
+
+def test_mixed_scenario_has_one_new_search_in_ten():
+    """The "10 % new" scenario: every tenth request a search that appears nowhere else in the list, the rest the
+    warm mix (so that the cached scenario's misses are real misses)."""
+    search = [("uscc", f"/api/v1/public/blacklist/?uscc=X{i}") for i in range(7)]
+    paths = bench.mixed_paths(search, n=1000)
+    new = [p for kind, p in paths if kind.startswith("new_")]
+    assert len(paths) == 1000 and len(new) == 100 and len(set(new)) == 100
+    assert not set(new) & {p for _, p in search}
+    assert all(kind.startswith("new_") for kind, _ in paths[::10])
