@@ -59,6 +59,10 @@ def client_address(request) -> str:
     try:
         address = ipaddress.ip_address(raw)
     except ValueError:
+        # every such request shares one budget: behind a proxy on a Unix socket REMOTE_ADDR is empty, and
+        # RATELIMIT_IP_META_KEY must name the header with the client's address
+        log.warning("rate limit: no client address in %s (%r); set RATELIMIT_IP_META_KEY",
+                    meta or "REMOTE_ADDR", raw[:60])
         return raw or "unknown"
     if address.version == 6:
         mask = int(getattr(settings, "RATELIMIT_IPV6_MASK", 64))
