@@ -21,8 +21,9 @@ from casework.identity import mask_id_for_employer
 
 from . import imports
 from . import services_projects as svc
+from . import services_settlement as ss
 from .findings import finding_origin, project_findings
-from .models_projects import RosterEntry, WageGuarantee
+from .models_projects import RosterEntry, SettlementObjection, WageGuarantee
 from .selectors_projects import GC_ROLE, project_get, projects_for
 
 __all__ = ["urlpatterns"]
@@ -53,13 +54,17 @@ def _project_detail(p) -> dict:
             "subcontractors": [{"name": s.subcontractor.name, "uscc": s.subcontractor.uscc or "", "scope": s.scope}
                                for s in p.subcontracts.select_related("subcontractor")],
             "account": {"bank_name": account.bank_name, "account_name": account.account_name,
-                        "account_number_masked": account.masked_number, "opened_on": account.opened_on.isoformat()}
+                        "account_number_masked": account.masked_number, "opened_on": account.opened_on.isoformat(),
+                        "closed_on": _iso(account.closed_on)}
             if account else None,
             "guarantee": {"form": g.form, "amount": str(g.amount), "state": g.state,
                           "required_amount": str(g.required_amount) if g.required_amount is not None else None,
                           "ratio_applied": str(g.ratio_applied) if g.ratio_applied is not None else None,
                           "deposited_on": g.deposited_on.isoformat() if g.deposited_on else None,
-                          "bank_name": g.bank_name} if g else None,
+                          "bank_name": g.bank_name, "balance": str(g.balance),
+                          "refund_applied_on": _iso(g.refund_applied_on), "refunded_on": _iso(g.refunded_on),
+                          "refunded_amount": str(g.refunded_amount) if g.refunded_amount is not None else None}
+            if g else None,
             "notice_board": {"has_photo": bool(board.photo), "shows_parties": board.shows_parties,
                              "shows_minimum_wage": board.shows_minimum_wage, "shows_pay_date": board.shows_pay_date,
                              "pay_day_of_month": board.pay_day_of_month, "hotline": board.hotline,
@@ -67,6 +72,31 @@ def _project_detail(p) -> dict:
             if board else None,
             "roster_on_site": p.roster.filter(left_on__isnull=True).count(),
             "payroll_months": [b.period.strftime("%Y-%m") for b in p.payrolls.order_by("period")]}
+
+
+def _iso(d):
+    return d.isoformat() if d else None
+
+
+def _objection(row) -> dict:
+    o = row["obj"]
+    return {"id": o.pk, "received_on": o.received_on.isoformat(), "text": row["text"], "resolution": o.resolution,
+            "resolution_note": o.resolution_note, "resolved_on": _iso(o.resolved_on)}
+
+
+def _settlement(user, p) -> dict:
+    """Completion and settlement as the caller sees them, with the steps the caller may take now."""
+    s = ss.settlement_panel(user, p)
+    n = s["notice"]
+    return {"state": p.state, "completed_on": _iso(p.completed_on), "settled_on": _iso(p.settled_on),
+            "notice": {"posted_on": n.posted_on.isoformat(), "ends_on": n.ends_on.isoformat(),
+                       "ends_on_provisional": n.ends_on_provisional, "days_left": s["days_left"],
+                       "rule": {"rule_id": ss.RULE_NOTICE, **{k: s["notice_rule"][k] for k in ("n", "unit",
+                                                                                                 "citation")}}}
+            if n else None,
+            "objections": [_objection(r) for r in s["objections"]], "blockers": s["blockers"],
+            "roster_keep_until": _iso(s["roster_keep_until"]), "roster_keep": s["roster_keep_text"],
+            "actions": [k for k, v in s["actions"].items() if v]}
 
 
 def _finding(f) -> dict:
@@ -192,7 +222,8 @@ class ProjectListView(APIView):
                                       responses=OBJ))
 class ProjectDetailView(APIView):
     def get(self, request, pk):
-        return Response(_project_detail(_project(request, pk)))
+        p = _project(request, pk)
+        return Response({**_project_detail(p), "settlement": _settlement(request.user, p)})
 
 
 def _part_view(name, serializer, service, summary, parsers=(JSONParser,)):
@@ -340,6 +371,138 @@ class OpenCaseView(APIView):
         return Response({"case_number": c.case_number, "state": c.state}, status=status.HTTP_201_CREATED)
 
 
+# --- completion and settlement (arrears.services_settlement; docs/construction.md) ---------------------------------
+
+class _CompleteIn(serializers.Serializer):
+    completed_on = serializers.DateField()
+
+
+class _NoticeIn(serializers.Serializer):
+    posted_on = serializers.DateField()
+    photo = serializers.FileField(help_text=_l("photo of the posted notice (checked by content)"))
+    commitment = serializers.FileField(help_text=_l("the signed no-arrears commitment: PDF or photo"))
+
+
+class _ObjectionIn(serializers.Serializer):
+    received_on = serializers.DateField()
+    text = serializers.CharField(max_length=2000)
+
+
+class _ResolveIn(serializers.Serializer):
+    resolution = serializers.ChoiceField(choices=SettlementObjection.Resolution.choices)
+    note = serializers.CharField(max_length=2000)
+
+
+class _CloseIn(serializers.Serializer):
+    closed_on = serializers.DateField()
+
+
+class _ExemptionIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class _NoInput(serializers.Serializer):
+    pass
+
+
+def _settlement_step(name, serializer, service, summary, parsers=(JSONParser,)):
+    """POST one step; the answer is the project's ``settlement`` block after it. Reach: a project the caller may
+    not see is 404; the service answers 403 (not this caller's step), 400 (a rule, cited) or 409 (done already)."""
+    @extend_schema_view(post=extend_schema(tags=TAGS, operation_id=f"project_{name}", summary=summary,
+                                           request=serializer, responses=OBJ))
+    class StepView(APIView):
+        parser_classes = list(parsers)
+
+        def post(self, request, pk):
+            p = _project(request, pk)
+            data = raise_for_serializer(serializer(data=request.data))
+            with acting(request.user, channel="api"):
+                service(user=request.user, project=p, **data)
+            p = project_get(request.user, pk)
+            return Response(_settlement(request.user, p))
+
+    StepView.__name__ = "Project" + "".join(w.title() for w in name.split("_")) + "View"
+    return StepView
+
+
+CompleteView = _settlement_step("complete", _CompleteIn, ss.project_complete,
+                                _l("Record the project's completion (contractor, inspector or head)"))
+NoticeView = _settlement_step("settlement_notice", _NoticeIn, ss.settlement_notice_post,
+                              _l("Post the wage-settlement public notice (contractor)"),
+                              parsers=(MultiPartParser, FormParser))
+SettleView = _settlement_step("settle", _NoInput, ss.project_settle,
+                              _l("Record the wage settlement, after the notice period (contractor, inspector or "
+                                 "head)"))
+AccountCloseView = _settlement_step("account_close", _CloseIn, ss.account_close,
+                                    _l("Record the dedicated wage account closed, after settlement (contractor)"))
+RefundApplyView = _settlement_step("guarantee_refund_apply", _NoInput, ss.guarantee_refund_apply,
+                                   _l("Apply for the guarantee refund, after settlement (contractor)"))
+RefundApproveView = _settlement_step("guarantee_refund_approve", _NoInput, ss.guarantee_refund_approve,
+                                     _l("Approve the guarantee refund (an inspection head of the region)"))
+
+
+@extend_schema_view(
+    get=extend_schema(tags=TAGS, operation_id="project_guarantee_exemption_status",
+                      summary=_l("Whether the project qualifies for the guarantee exemption, and why not"),
+                      responses=OBJ),
+    post=extend_schema(tags=TAGS, operation_id="project_guarantee_exemption_claim",
+                       summary=_l("Claim the guarantee exemption (contractor)"), request=_ExemptionIn,
+                       responses=OBJ))
+class ExemptionView(APIView):
+    parser_classes = [JSONParser]
+
+    def get(self, request, pk):
+        st = ss.exemption_status(_project(request, pk, "edit"))
+        return Response({"eligible": st["eligible"], "why_not": st["why_not"],
+                         "exempt_below": str(st["exempt_below"])})
+
+    def post(self, request, pk):
+        p = _project(request, pk, "edit")
+        data = raise_for_serializer(_ExemptionIn(data=request.data))
+        with acting(request.user, channel="api"):
+            svc.guarantee_exemption_claim(project=p, user=request.user, **data)
+        return Response(_project_detail(project_get(request.user, pk, "edit")))
+
+
+@extend_schema_view(
+    get=extend_schema(tags=TAGS, operation_id="project_objections",
+                      summary=_l("Objections to the settlement notice (ID and phone numbers masked)"),
+                      responses=OBJ),
+    post=extend_schema(tags=TAGS, operation_id="project_objection_record",
+                       summary=_l("Record a worker's objection to the settlement notice (inspector or head)"),
+                       request=_ObjectionIn, responses={201: OpenApiTypes.OBJECT}))
+class ObjectionsView(APIView):
+    parser_classes = [JSONParser]
+
+    def get(self, request, pk):
+        p = _project(request, pk)
+        return Response({"results": _settlement(request.user, p)["objections"]})
+
+    def post(self, request, pk):
+        p = _project(request, pk)
+        data = raise_for_serializer(_ObjectionIn(data=request.data))
+        with acting(request.user, channel="api"):
+            o = ss.objection_record(user=request.user, project=p, **data)
+        return Response(_objection({"obj": o, "text": ss.mask_contact(o.text)}), status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(post=extend_schema(tags=TAGS, operation_id="project_objection_resolve",
+                                       summary=_l("Resolve an objection: paid or unfounded, with a note"),
+                                       request=_ResolveIn, responses=OBJ))
+class ObjectionResolveView(APIView):
+    parser_classes = [JSONParser]
+
+    def post(self, request, pk, objection_id):
+        p = _project(request, pk)
+        o = SettlementObjection.objects.filter(notice__project=p, pk=objection_id).first()
+        if o is None:
+            raise NotFound({"__all__": [_("Not found.")]})
+        data = raise_for_serializer(_ResolveIn(data=request.data))
+        with acting(request.user, channel="api"):
+            o = ss.objection_resolve(user=request.user, objection=o, **data)
+        return Response(_objection({"obj": o, "text": ss.mask_contact(o.text)}))
+
+
 urlpatterns = [
     path("", ProjectListView.as_view(), name="project-list"),
     path("<int:pk>/", ProjectDetailView.as_view(), name="project-detail"),
@@ -352,4 +515,14 @@ urlpatterns = [
     path("<int:pk>/imports/<str:kind>/", ImportView.as_view(), name="project-import"),
     path("<int:pk>/findings/", FindingsView.as_view(), name="project-findings"),
     path("<int:pk>/findings/open-case/", OpenCaseView.as_view(), name="project-open-case"),
+    path("<int:pk>/complete/", CompleteView.as_view(), name="project-complete"),
+    path("<int:pk>/settlement-notice/", NoticeView.as_view(), name="project-settlement-notice"),
+    path("<int:pk>/objections/", ObjectionsView.as_view(), name="project-objections"),
+    path("<int:pk>/objections/<int:objection_id>/resolve/", ObjectionResolveView.as_view(),
+         name="project-objection-resolve"),
+    path("<int:pk>/settle/", SettleView.as_view(), name="project-settle"),
+    path("<int:pk>/account/close/", AccountCloseView.as_view(), name="project-account-close"),
+    path("<int:pk>/guarantee/exemption/", ExemptionView.as_view(), name="project-guarantee-exemption"),
+    path("<int:pk>/guarantee/refund/", RefundApplyView.as_view(), name="project-guarantee-refund"),
+    path("<int:pk>/guarantee/refund/approve/", RefundApproveView.as_view(), name="project-guarantee-refund-approve"),
 ]

@@ -22,6 +22,7 @@ Codes, rules and their configuration (see docs/construction.md):
 - month_without_payroll / roster_worker_missing_from_payroll: a month is due once the month after it has ended
   (art. 14 lets the pay date fall in the next period); a month with roster workers but no payroll at all is
   month_without_payroll, otherwise every roster worker active in the month without a payroll line is listed.
+  After completion (``Project.completed_on``) no month later than the completion month is due.
 - below_minimum_wage: a worker's net pay in a month (all employing units of the project together) against the
   region's MinimumWageStandard in force on the month's first day, pro-rated by days worked: monthly standard ×
   min(days worked, wages.monthly_pay_days) ÷ wages.monthly_pay_days (the table has monthly and hourly rates, no
@@ -246,6 +247,8 @@ def _evaluate(project, cfg: _Config, on: dt.date, had_arrears: set[int]) -> list
     for b in batches:
         lines_by_month[b.period].extend(b.lines.all())
     due_until = add_months(on.replace(day=1), -2)  # month M is due once month M+1 has ended
+    if project.completed_on:  # no payroll is owed for months after the completion month
+        due_until = min(due_until, project.completed_on.replace(day=1))
     if roster:
         first = min(e.entered_on for e in roster)
         for month in _months(first, due_until):

@@ -3,12 +3,14 @@ account, the wage guarantee, the rights notice board, the real-name roster and t
 project itself is ``casework.Project`` (the core record complaints and campaigns refer to)."""
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from casework.fields import EncryptedCharField
 from casework.models.base import AuditedModel, TimeStamped
 
-__all__ = ["WageAccount", "WageGuarantee", "NoticeBoard", "RosterEntry", "PayrollBatch", "PayrollLine"]
+__all__ = ["WageAccount", "WageGuarantee", "NoticeBoard", "RosterEntry", "PayrollBatch", "PayrollLine",
+           "SettlementNotice", "SettlementObjection"]
 
 
 class WageAccount(AuditedModel, TimeStamped):
@@ -55,10 +57,28 @@ class WageGuarantee(AuditedModel, TimeStamped):
     balance = models.DecimalField(_("balance"), max_digits=14, decimal_places=2, default=0)
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.HELD)
     exemption_reason = models.CharField(_("exemption reason"), max_length=255, blank=True)
+    # refund after completion, settlement and the public notice (人社部发〔2021〕65号; arrears.services_settlement)
+    refund_applied_on = models.DateField(_("refund applied for on"), null=True, blank=True)
+    refund_applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                          blank=True, related_name="+", verbose_name=_("refund applied for by"))
+    refund_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                           blank=True, related_name="+", verbose_name=_("refund approved by"))
+    refunded_on = models.DateField(_("refunded on"), null=True, blank=True)
+    refunded_amount = models.DecimalField(_("amount refunded"), max_digits=14, decimal_places=2, null=True,
+                                          blank=True)
 
     class Meta:
         verbose_name = _("wage guarantee")
         verbose_name_plural = _("wage guarantees")
+        constraints = [
+            # the head who approves a refund is never the account that applied for it (four eyes)
+            models.CheckConstraint(condition=Q(refund_approved_by__isnull=True)
+                                   | ~Q(refund_approved_by=F("refund_applied_by")),
+                                   name="guarantee_refund_other_approver"),
+            models.CheckConstraint(condition=~Q(state="refunded")
+                                   | (Q(refunded_on__isnull=False) & Q(refund_approved_by__isnull=False)),
+                                   name="guarantee_refunded_has_approval"),
+        ]
 
 
 class NoticeBoard(AuditedModel, TimeStamped):
@@ -139,3 +159,57 @@ class PayrollLine(AuditedModel):
             models.CheckConstraint(condition=models.Q(gross__gte=0) & models.Q(deductions__gte=0)
                                    & models.Q(net__gte=0), name="payroll_line_not_negative"),
         ]
+
+
+class SettlementNotice(AuditedModel, TimeStamped):
+    """工资结算公示: the wage-settlement public notice the general contractor posts on site after completion (MWR
+    art. 27; 人社部发〔2021〕65号). Its period (rule PROJ-SETTLE-NOTICE) is computed by the legal clock when it is
+    posted; re-posting starts it again."""
+
+    project = models.OneToOneField("casework.Project", on_delete=models.CASCADE, related_name="settlement_notice")
+    posted_on = models.DateField(_("posted on"))
+    ends_on = models.DateField(_("notice period ends on"))
+    ends_on_provisional = models.BooleanField(_("end date provisional (calendar not loaded)"), default=False)
+    photo = models.FileField(_("photo of the posted notice"), upload_to="projects/settlement/%Y/%m/")
+    commitment = models.FileField(_("signed no-arrears commitment (承诺书)"), upload_to="projects/settlement/%Y/%m/")
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("recorded by"))
+
+    class Meta:
+        verbose_name = _("wage-settlement notice")
+        verbose_name_plural = _("wage-settlement notices")
+        constraints = [models.CheckConstraint(condition=Q(ends_on__gt=F("posted_on")),
+                                              name="settlement_notice_ends_after_posting")]
+
+
+class SettlementObjection(AuditedModel, TimeStamped):
+    """A worker's objection to the settlement notice (he says he is unpaid), recorded by an inspector; it must be
+    resolved (paid / unfounded, with a note) before the project is settled."""
+
+    class Resolution(models.TextChoices):
+        PAID = "paid", _("resolved: paid")
+        UNFOUNDED = "unfounded", _("resolved: unfounded")
+
+    notice = models.ForeignKey(SettlementNotice, on_delete=models.CASCADE, related_name="objections")
+    received_on = models.DateField(_("received on"))
+    text = models.TextField(_("objection"), max_length=2000)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+    resolution = models.CharField(_("resolution"), max_length=12, choices=Resolution.choices, blank=True)
+    resolution_note = models.TextField(_("resolution note"), max_length=2000, blank=True)
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("resolved by"))
+
+    class Meta:
+        ordering = ["received_on", "id"]
+        verbose_name = _("settlement objection")
+        verbose_name_plural = _("settlement objections")
+        constraints = [models.CheckConstraint(
+            condition=(Q(resolution="") & Q(resolved_on__isnull=True))
+            | (~Q(resolution="") & Q(resolved_on__isnull=False) & ~Q(resolution_note="")),
+            name="settlement_objection_resolved_whole")]
+
+    @property
+    def is_open(self) -> bool:
+        return not self.resolution

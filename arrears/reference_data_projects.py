@@ -6,11 +6,13 @@ rules as effective-dated rows, never constants in code.
   prefecture or county row beats the general (national) row, so Tibet's own guarantee ratio is one more row with
   ``region=540000`` once it is known.
 
-Loaded by migration ``arrears/0005_project_reference_data`` and again after a database flush (arrears.apps), like
+Loaded by migration ``arrears/0005_project_reference_data`` (``SETTLEMENT_RULES``: by
+``arrears/0008_settlement_reference_data``) and again after a database flush (arrears.apps), like
 blacklist/reference_data_grading.py. ``get_or_create``: a row an administrator changed is never overwritten."""
 import datetime as dt
 
-__all__ = ["RULES", "PARAMS", "load_project_reference", "reload_after_flush", "MWR"]
+__all__ = ["RULES", "PARAMS", "SETTLEMENT_RULES", "load_project_reference", "load_settlement_reference",
+           "reload_after_flush", "MWR"]
 
 MWR = "《保障农民工工资支付条例》（国务院令第724号）"
 GUARANTEE_RULES = "《工程建设领域农民工工资保证金规定》（人社部发〔2021〕65号）"
@@ -51,6 +53,23 @@ PARAMS = [
 ]
 
 
+# Completion and settlement (docs/construction.md "Completion and settlement"), loaded by arrears/0008.
+SETTLEMENT_RULES = [
+    ("PROJ-SETTLE-NOTICE", 30, "CD", "wage-settlement notice posted on site",
+     f"{MWR}第二十七条；{GUARANTEE_RULES} [C: art. 27; P: 65号]",
+     "public notice of the wage settlement before the project is settled, the dedicated account closed and the "
+     "guarantee refunded"),
+    ("PROJ-ROSTER-KEEP", 3, "YEAR", "project completed and wages fully settled",
+     f"{MWR}第二十八条 [C]", "keep the real-name roster (用工管理台账) at least this long after settlement"),
+]
+
+
+def load_settlement_reference(get_model):
+    from casework.reference_data import load_rule_rows
+
+    load_rule_rows(get_model, rules=SETTLEMENT_RULES, effective_from=FROM)
+
+
 def load_project_reference(get_model):
     from casework.reference_data import load_rule_rows
 
@@ -64,3 +83,6 @@ def reload_after_flush(sender, using="default", **kwargs):
     if not apps.get_model("casework", "LegalParameter").objects.using(using).filter(
             key="project.guarantee_ratio").exists():
         load_project_reference(apps.get_model)
+    if not apps.get_model("casework", "DeadlineRule").objects.using(using).filter(
+            rule_id="PROJ-SETTLE-NOTICE").exists():
+        load_settlement_reference(apps.get_model)

@@ -59,6 +59,14 @@ def _check_edit(user, project):
         raise NotAllowed(_("You do not act for this project's general contractor."))
 
 
+def _check_not_settled(project):
+    """Once the wages are settled (arrears.services_settlement) the account and guarantee records are final: the
+    account is closed and the guarantee refunded through their own steps."""
+    if project.state == Project.State.SETTLED:
+        raise DomainError({"__all__": [_("The project is settled: its dedicated account and wage guarantee are no "
+                                         "longer changed here.")]})
+
+
 def _not_future(d: dt.date | None, field: str):
     if d and d > timezone.localdate():
         raise DomainError({field: [_("This date is in the future.")]})
@@ -269,6 +277,7 @@ def account_record(*, project, user, bank_name: str, account_number: str, opened
                    ) -> WageAccount:
     """The dedicated wage account (art. 26). The number is stored encrypted; only its last 4 digits are shown."""
     _check_edit(user, project)
+    _check_not_settled(project)
     number = "".join(ch for ch in str(account_number or "") if not ch.isspace() and ch != "-")
     errors = {}
     if not (8 <= len(number) <= 40) or not number.isdigit():
@@ -299,6 +308,7 @@ def guarantee_record(*, project, user, form: str, amount, deposited_on, bank_nam
     """The wage guarantee (art. 32). The required amount and the ratio applied are stored with it as computed on
     the deposit date, so the finding and the record agree."""
     _check_edit(user, project)
+    _check_not_settled(project)
     if form not in WageGuarantee.Form.values:
         raise DomainError({"form": [_("Choose one of the listed options.")]})
     value = money(amount, field="amount", allow_zero=False)
@@ -319,6 +329,7 @@ def guarantee_record(*, project, user, form: str, amount, deposited_on, bank_nam
 def guarantee_exemption_claim(*, project, user, reason: str = "") -> WageGuarantee:
     """Record the exemption, only where the rule allows it (contract below the threshold, no arrears)."""
     _check_edit(user, project)
+    _check_not_settled(project)
     today = timezone.localdate()
     req = guarantee_requirement(project, on=today)
     if not req.exempt_eligible:

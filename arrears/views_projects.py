@@ -5,6 +5,9 @@
   (upload → row report → confirm). It sees only its own projects.
 - Inspectors (/staff/projects/…): the projects in their regions with their findings, and a button per finding that
   opens an ex officio inspection case with the finding's evidence attached.
+- Completion and settlement (both sides, arrears.services_settlement): completion, the settlement notice and its
+  objections, settlement, closing the account, the guarantee refund and the exemption claim. Each page shows only
+  the steps its user may take now (``settlement_panel(...)["actions"]``).
 
 Thin: reach from arrears.selectors_projects, rules in arrears.services_projects / imports / findings and
 casework.services.ex_officio. Anything the user may not see answers 404."""
@@ -15,7 +18,7 @@ import json
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -26,14 +29,17 @@ from casework.access import has_role
 from casework.errors import DomainError
 from casework.identity import mask_id_for_employer
 
+from . import forms_settlement as fs
 from . import imports
 from . import services_projects as svc
+from . import services_settlement as ss
 from .findings import finding_origin, project_findings
-from .models_projects import RosterEntry, WageGuarantee
+from .models_projects import RosterEntry, SettlementObjection, WageGuarantee
 from .selectors_projects import GC_ROLE, STAFF_ROLES, project_get, projects_for, staff_project_rows
 
 __all__ = ["my_projects", "project_new", "project_detail", "project_edit_part", "roster_page", "roster_exit",
-           "import_page", "import_template", "staff_projects", "staff_project", "staff_open_case"]
+           "import_page", "import_template", "staff_projects", "staff_project", "staff_open_case", "project_step",
+           "staff_project_step", "staff_objection_resolve"]
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -180,12 +186,22 @@ def _project_context(project) -> dict:
             "roster_count": project.roster.filter(left_on__isnull=True).count()}
 
 
+def _settlement_context(user, project, contractor: bool) -> dict:
+    panel = ss.settlement_panel(user, project)
+    return {"settlement": panel, "step_view": "arrears:project-step" if contractor else "arrears:staff-project-step",
+            "exemption": ss.exemption_status(project) if contractor and panel["actions"]["exemption"] else None,
+            "forms": {"complete": fs.CompleteForm(), "notice": fs.NoticeForm(), "objection": fs.ObjectionForm(),
+                      "resolve": fs.ResolveForm(), "close_account": fs.CloseAccountForm(),
+                      "exemption": fs.ExemptionForm()}}
+
+
 @login_required
 @never_cache
 def project_detail(request, pk):
     project = _own_project(request, pk)
     return render(request, "arrears/projects/detail.html", {
-        **_project_context(project), "findings": project_findings(project), "contractor_view": True})
+        **_project_context(project), **_settlement_context(request.user, project, True),
+        "findings": project_findings(project), "contractor_view": True})
 
 
 @login_required
@@ -372,7 +388,8 @@ def staff_project(request, pk):
         case = open_case_for_origin(origin=origin, employer=project.general_contractor, project=project)
         rows.append({"finding": f, "origin": origin, "case": case})
     return render(request, "arrears/projects/detail.html", {
-        **_project_context(project), "finding_rows": rows, "can_open": can_open, "contractor_view": False})
+        **_project_context(project), **_settlement_context(request.user, project, False),
+        "finding_rows": rows, "can_open": can_open, "contractor_view": False})
 
 
 def _evidence_csv(project, finding) -> bytes:
@@ -414,3 +431,114 @@ def staff_open_case(request, pk):
         return redirect("arrears:staff-project", pk=project.pk)
     messages.success(request, _("Inspection case %(number)s opened.") % {"number": complaint.case_number})
     return redirect("staff-case", case_number=complaint.case_number)
+
+
+# --- completion and settlement (arrears.services_settlement) ------------------------------------------------------
+
+def _step(service):
+    return lambda user, project, data: service(user=user, project=project, **data)
+
+
+STEPS = {
+    # name: (form, call(user, project, cleaned data), title, success message, multipart)
+    "complete": (fs.CompleteForm, _step(ss.project_complete), _l("Record the completion"),
+                 _l("The completion is recorded."), False),
+    "notice": (fs.NoticeForm, _step(ss.settlement_notice_post), _l("Post the wage-settlement notice"),
+               _l("The settlement notice is recorded; its period has started."), True),
+    "objection": (fs.ObjectionForm, _step(ss.objection_record), _l("Record an objection to the notice"),
+                  _l("The objection is recorded."), False),
+    "settle": (fs.ConfirmForm, _step(ss.project_settle), _l("Record the wage settlement"),
+               _l("The project is settled."), False),
+    "close-account": (fs.CloseAccountForm, _step(ss.account_close), _l("Close the dedicated wage account"),
+                      _l("The account closure is recorded."), False),
+    "refund-apply": (fs.ConfirmForm, _step(ss.guarantee_refund_apply), _l("Apply for the guarantee refund"),
+                     _l("The refund application is recorded."), False),
+    "refund-approve": (fs.ConfirmForm, _step(ss.guarantee_refund_approve), _l("Approve the guarantee refund"),
+                       _l("The guarantee is refunded."), False),
+    "exemption": (fs.ExemptionForm, lambda user, project, d: svc.guarantee_exemption_claim(
+        user=user, project=project, **d), _l("Claim the guarantee exemption"), _l("The exemption is recorded."),
+        False),
+}
+CONTRACTOR_STEPS = {"complete", "notice", "settle", "close-account", "refund-apply", "exemption"}
+STAFF_STEP_NAMES = {"complete", "objection", "settle", "refund-approve"}
+
+
+def _run_step(request, project, step, *, back: str):
+    form_cls, call, title, done, multipart = STEPS[step]
+    posted = request.method == "POST"
+    form = form_cls(request.POST if posted else None, request.FILES if posted else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                call(request.user, project, dict(form.cleaned_data))
+            except DomainError as e:
+                _errors_to_form(form, e)
+                status = e.status
+            else:
+                messages.success(request, done)
+                return redirect(back)
+        else:
+            status = 400
+    context = {"form": form, "title": title, "project": project, "multipart": multipart, "back": back,
+               "settlement": ss.settlement_panel(request.user, project)}
+    if step == "exemption":
+        context["exemption"] = ss.exemption_status(project)
+    return render(request, "arrears/projects/settlement_step.html", context, status=status)
+
+
+@login_required
+@never_cache
+def project_step(request, pk, step):
+    """The contractor's steps (/projects/<id>/settlement/<step>/)."""
+    project = _own_project(request, pk)
+    if step not in CONTRACTOR_STEPS:
+        raise Http404
+    from django.urls import reverse
+
+    return _run_step(request, project, step, back=reverse("arrears:project", args=[project.pk]) + "#settlement")
+
+
+def _staff_project(request, pk):
+    if not has_role(request.user, *STAFF_ROLES):
+        raise Http404
+    project = project_get(request.user, pk)
+    if project is None:
+        raise Http404
+    return project
+
+
+@login_required
+@never_cache
+def staff_project_step(request, pk, step):
+    """Inspectors' and heads' steps (/staff/projects/<id>/settlement/<step>/); staff who may see the project but
+    not act on it get 403 (the service decides)."""
+    project = _staff_project(request, pk)
+    if step not in STAFF_STEP_NAMES:
+        raise Http404
+    from django.urls import reverse
+
+    return _run_step(request, project, step,
+                     back=reverse("arrears:staff-project", args=[project.pk]) + "#settlement")
+
+
+@login_required
+@require_POST
+def staff_objection_resolve(request, pk, objection_id):
+    project = _staff_project(request, pk)
+    objection = SettlementObjection.objects.filter(notice__project=project, pk=objection_id).first()
+    if objection is None:
+        raise Http404
+    form = fs.ResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for msgs in form.errors.values() for m in msgs))
+    else:
+        try:
+            ss.objection_resolve(user=request.user, objection=objection, **form.cleaned_data)
+        except DomainError as e:
+            if e.status == 403:
+                return HttpResponseForbidden(e.message)
+            messages.error(request, e.message)
+        else:
+            messages.success(request, _("The objection is resolved."))
+    return redirect("arrears:staff-project", pk=project.pk)

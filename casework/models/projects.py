@@ -30,6 +30,8 @@ class Project(AuditedModel, TimeStamped):
     labour_cost_cycle_days = models.PositiveIntegerField(_("labour-cost allocation cycle (days)"))
     started_on = models.DateField(_("construction started on"), null=True, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    settled_on = models.DateField(_("wages settled on"), null=True, blank=True,
+                                  help_text=_("full wage settlement after the public notice (arrears.services_settlement)"))
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.ACTIVE, db_index=True)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                       related_name="+", verbose_name=_("registered by"))
