@@ -1,7 +1,9 @@
 """Reading the public registry (spec §8.2, §14). Only listings that are published and whose unit entry is not
 removed; only the published fields. Every public page, API response and open-data export is built by
-``public_row`` so the field list exists once. Query count is constant: rows + one prefetch of co-listed persons
-(+ one count for a page)."""
+``public_row`` so the field list exists once. A search page costs four queries whatever the number of listings:
+the matches' keys up to the count cap, the page's rows, one prefetch of co-listed persons, and "last updated"
+(folding the last into the first was tried: it decodes the timestamp once per match, twice the time of a broad
+search)."""
 import logging
 import weakref
 

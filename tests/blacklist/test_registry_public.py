@@ -300,3 +300,15 @@ if connection.vendor == "postgresql":
             assert via_index == plain, q
             assert "registry_grams" in str(_search(public_listings(), q=q).query)
         assert Client().get(API, {"q": "宏达"}).json()["count"] == 2
+
+
+def test_last_updated_is_the_newest_change_to_a_published_listing(bl):
+    """"Last updated" comes with the matches' query (blacklist.selectors) and agrees with the stand-alone reading,
+    for a search with matches and for one without."""
+    from blacklist.selectors import registry_last_updated
+
+    rows = published(2, user=bl["head"])
+    newest = max(ListingDecision.objects.filter(pk__in=[x.pk for x in rows]).values_list("updated_at", flat=True))
+    c = Client()
+    assert c.get(API).json()["last_updated"] == newest.isoformat(timespec="seconds") == registry_last_updated()
+    assert c.get(API, {"q": "不存在的公司"}).json()["last_updated"] == registry_last_updated()
