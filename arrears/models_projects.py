@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casework.fields import EncryptedCharField
 from casework.models.base import AuditedModel, TimeStamped
@@ -41,7 +42,7 @@ class WageGuarantee(AuditedModel, TimeStamped):
         BANK_GUARANTEE = "bank_guarantee", _("bank guarantee (保函)")
 
     class State(models.TextChoices):
-        HELD = "held", _("held")
+        HELD = "held", pgettext_lazy("wage guarantee state", "held")
         REFUNDED = "refunded", _("refunded")
         EXEMPT = "exempt", _("exempt")
 
