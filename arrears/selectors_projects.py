@@ -6,6 +6,7 @@
   see the projects whose region lies under one of their region grants, as for complaints (casework.access).
 """
 from django.db.models import Q
+from django.utils import timezone
 
 from casework.access import Role, _prefix_q, has_role, region_prefixes
 from casework.models import Project
@@ -63,9 +64,21 @@ def project_public_view(project) -> dict | None:
     has_account = WageAccount.objects.filter(project=project, closed_on__isnull=True).exists()
     has_guarantee = WageGuarantee.objects.filter(project=project, state=WageGuarantee.State.HELD).exists()
     board = NoticeBoard.objects.filter(project=project).only("hotline", "mediation_channel", "legal_aid").first()
+    # the wage-settlement notice (arrears.services_settlement): its end date while it runs, or the settlement date —
+    # a worker still owed wages should know that the notice is the time to speak up, and that after settlement the
+    # account is closed and the guarantee refunded (so "no" there does not mean the contractor never had them)
+    notice_ends_on = settled_on = None
+    if project.state == Project.State.SETTLED:
+        settled_on = project.settled_on
+    elif project.state == Project.State.COMPLETED:
+        from arrears.models_projects import SettlementNotice
+
+        notice = SettlementNotice.objects.filter(project=project).only("ends_on").first()
+        if notice and notice.ends_on >= timezone.localdate():
+            notice_ends_on = notice.ends_on
     return {"name": project.name, "has_account": has_account, "has_guarantee": has_guarantee,
             "hotline": board.hotline if board else "", "mediation_channel": board.mediation_channel if board else "",
-            "legal_aid": board.legal_aid if board else ""}
+            "legal_aid": board.legal_aid if board else "", "notice_ends_on": notice_ends_on, "settled_on": settled_on}
 
 
 def project_for_complaint(complaint) -> Project | None:

@@ -602,3 +602,35 @@ def test_the_api_exemption_status(gc, project):
     assert r.status_code == 200 and r.json()["eligible"] is False and r.json()["why_not"]
     r = login(gc).post(f"/api/v1/projects/{project.pk}/guarantee/exemption/", {}, content_type="application/json")
     assert r.status_code == 400
+
+
+def test_the_worker_tracking_page_tells_of_the_notice_and_the_settlement(gc, project, today):
+    """A worker tracking a complaint on the project sees, in Chinese and Tibetan, that the settlement notice is
+    running (and that the complaint keeps the project from being settled), then that the wages were declared
+    settled — never who posted it or any amount."""
+    import re as _re
+
+    from django.utils import timezone
+
+    real = today(timezone.localdate())
+    ss.project_complete(user=gc, project=project, completed_on=real - dt.timedelta(days=10))
+    n = notice(gc, project, posted=real - dt.timedelta(days=5))
+    r = submit(project_name=project.name, region_code="540102")
+    c = Client()
+    body = c.post("/track/", {"case_number": r.complaint.case_number, "access_code": r.access_code},
+                  follow=True).content.decode()
+    section = body.split('id="project-safeguards"')[1].split("</section>")[0]
+    assert "异议期至" in section and f"{n.ends_on.year}年{n.ends_on.month}月{n.ends_on.day}日" in section
+    bo = c.get("/track/result/", {"lang": "bo"}).content.decode().split('id="project-safeguards"')[1]
+    bo = bo.split("</section>")[0]
+    assert "ཡོངས་རྫོགས་སྤྲད་ཟིན་པའི་གསལ་བསྒྲགས" in bo and "The general contractor" not in bo
+    assert not _re.search(r"\d{17}[\dX]|1[3-9]\d{9}", section + bo)
+    # the open complaint is exactly what keeps the project from being settled
+    today(n.ends_on + dt.timedelta(days=1))
+    with pytest.raises(DomainError):
+        ss.project_settle(user=gc, project=project)
+    r.complaint.state = "CLOSED"  # test setup: the case was resolved (the inspection track is tested elsewhere)
+    r.complaint.save()
+    ss.project_settle(user=gc, project=project)
+    body = c.get("/track/result/", {"lang": "zh-hans"}).content.decode()
+    assert "公示办结工资结清" in body and "异议期至" not in body
