@@ -18,7 +18,6 @@ Every write runs in ``transaction.atomic`` + ``acting(user)``, takes the row loc
 clerks pressing the same button act one after the other) and saves instances with the acting user. A refusal is a
 DomainError/NotAllowed/Conflict whose message cites the rule (``casework.services.common.cite``)."""
 import datetime as dt
-import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -31,7 +30,7 @@ from django.utils.translation import gettext as _
 from casework.access import Role, has_role
 from casework.audit import acting
 from casework.errors import Conflict, DomainError, NotAllowed
-from casework.identity import mask_id_public, mask_phone
+from casework.identity import mask_numbers_in_text
 from casework.models import Complaint, ComplaintState, Project, TimeUnit
 from casework.services.clock import compute_due
 from casework.services.common import cite, lock
@@ -122,15 +121,10 @@ def roster_keep_text(project) -> str:
     return _("until settlement + %(n)s %(unit)s") % {"n": r.n, "unit": _unit_label(r.unit)}
 
 
-_ID = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
-_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-
-
 def mask_contact(text: str) -> str:
-    """An objection as the project pages and the API list it: any ID number or mobile number in the text masked
-    (spec §14): the contractor reads this page too."""
-    text = _ID.sub(lambda m: mask_id_public(m.group(0).upper()), text or "")
-    return _PHONE.sub(lambda m: mask_phone(m.group(0)), text)
+    """An objection as the project pages and the API list it: any ID number or mobile number in the text masked,
+    however it is written (spec §14; casework.identity.mask_numbers_in_text): the contractor reads this page too."""
+    return mask_numbers_in_text(text)
 
 
 def _open_cases(project):

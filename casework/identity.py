@@ -15,6 +15,7 @@ derivation) and the deterministic masks of spec §14.
 """
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -23,7 +24,7 @@ from stdnum.cn import ric, uscc
 
 __all__ = [
     "normalise_id_number", "validate_id_number", "IdInfo", "normalise_uscc", "validate_uscc", "UsccInfo",
-    "validate_phone", "mask_id_public", "mask_id_for_employer", "mask_phone", "mask_name",
+    "validate_phone", "mask_id_public", "mask_id_for_employer", "mask_phone", "mask_name", "mask_numbers_in_text",
 ]
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -123,6 +124,30 @@ def mask_phone(phone: str) -> str:
     if len(phone) != 11:
         return "*" * len(phone)
     return phone[:3] + "****" + phone[-4:]
+
+
+# A run of digits as people write them in free text: half- or full-width, with single spaces or dashes between the
+# digits ("138 0000-0001", "１３８００００００００"), an ID number's final X included.
+_NUMBER_RUN = re.compile(r"[0-9\uff10-\uff19](?:[\s\-\u2010-\u2015\u00a0]?[0-9\uff10-\uff19])*"
+                         r"(?:[\s\-]?[XxＸｘ](?![A-Za-z]))?")
+_ID_IN_RUN = re.compile(r"\d{17}[\dX]")
+_PHONE_IN_RUN = re.compile(r"1[3-9]\d{9}")
+
+
+def mask_numbers_in_text(text: str) -> str:
+    """Free text (an objection, a note) as it may be shown to someone who must not see a worker's contact data:
+    every run of digits that holds an ID number or a mobile number — however it is written — masked as the public
+    forms above; everything else, Chinese punctuation included, left exactly as written."""
+    def masked(m):
+        digits = unicodedata.normalize("NFKC", m.group(0))
+        digits = re.sub(r"[^0-9Xx]", "", digits).upper()
+        found = _ID_IN_RUN.search(digits)
+        if found:
+            return mask_id_public(found.group(0))
+        found = _PHONE_IN_RUN.search(digits)
+        return mask_phone(found.group(0)) if found else m.group(0)
+
+    return _NUMBER_RUN.sub(masked, text or "")
 
 
 def mask_name(name: str) -> str:

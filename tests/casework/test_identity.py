@@ -200,3 +200,18 @@ def test_uscc_format_rules_with_a_correct_check_character(code):
     with pytest.raises(ValidationError) as e:
         validate_uscc(code)
     assert e.value.code == "uscc_invalid"
+
+
+def test_numbers_in_free_text_are_masked_however_written():
+    """casework.identity.mask_numbers_in_text: ID and mobile numbers in a worker's own words (an objection) are
+    masked whether written plainly, with spaces or dashes, in full-width digits or with a lower-case x; other
+    numbers and Chinese punctuation stay exactly as written."""
+    from casework.identity import mask_numbers_in_text as mask
+
+    assert mask("我的电话13800000001，身份证540102199001011233。") == "我的电话138****0001，身份证540102********1233。"
+    assert mask("电话：138 0000-0001，请联系") == "电话：138****0001，请联系"
+    assert mask("１３８００００００００号") == "138****0000号"
+    assert mask("身份证54010219900101123x号") == "身份证540102********123X号"
+    assert mask("ID 540102 19900101 1233 end") == "ID 540102********1233 end"
+    assert mask("工资12000元，2025年3月，合同号 2025-06-02") == "工资12000元，2025年3月，合同号 2025-06-02"
+    assert mask("") == "" and mask(None) == ""
