@@ -15,7 +15,6 @@ Numbers are rows: the batch length ``disclosure.batch_months.<level>``, the opti
 effective-dated (blacklist.reference_data_disclosure)."""
 import calendar as pycal
 import datetime as dt
-import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -26,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from casework.access import has_role, region_prefixes
 from casework.errors import DomainError, NotAllowed
-from casework.identity import validate_uscc
+from casework.identity import contact_numbers_in_text, validate_uscc
 from casework.models import Complaint, Employer, InspectionDocument, Region
 from casework.services.clock import compute_due
 from casework.services.common import cite, lock
@@ -207,17 +206,6 @@ def batch_adhoc_approve(*, batch: DisclosureBatch, user) -> DisclosureBatch:
 
 # --- privacy review ------------------------------------------------------------------------------------------------
 
-ID_RE = re.compile(r"\d{17}[\dX]")
-PHONE_RE = re.compile(r"1[3-9]\d{9}")
-_SEPARATORS = re.compile(r"(?<=\d)[\s\-\u2010-\u2015\u00a0]+(?=\d)")
-
-
-def _normalise(text: str) -> str:
-    """Full-width digits and letters to ASCII (NFKC), upper case, and spaces or dashes between digits removed, so
-    that "１３８ 0000-0001" is seen as a phone number."""
-    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", text or "")).upper()
-
-
 def case_person_names(d: Disclosure) -> set[str]:
     """Names of the workers, complainant or informant and representatives of the underlying case (decrypted in
     memory only)."""
@@ -247,12 +235,13 @@ def privacy_problems(d: Disclosure) -> dict[str, list[str]]:
                 continue  # a valid credit code is published on purpose
             except ValidationError:
                 pass  # not a credit code: scanned like any other text below
-        text = _normalise(raw)
+        kinds = {kind for kind, _number in contact_numbers_in_text(raw)}  # spaced, dashed, full-width too
+        text = unicodedata.normalize("NFKC", raw).upper()
         label = str(Disclosure._meta.get_field(field).verbose_name)
         found = []
-        if ID_RE.search(text):
+        if "id" in kinds:
             found.append(_("%(field)s: contains something shaped like an ID number.") % {"field": label})
-        if PHONE_RE.search(text):
+        if "phone" in kinds:
             found.append(_("%(field)s: contains something shaped like a mobile phone number.") % {"field": label})
         if field in NAME_SCANNED_FIELDS and any(n in text for n in names):
             found.append(_("%(field)s: contains the name of a worker, complainant or informant of the case (write "

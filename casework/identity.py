@@ -25,6 +25,7 @@ from stdnum.cn import ric, uscc
 __all__ = [
     "normalise_id_number", "validate_id_number", "IdInfo", "normalise_uscc", "validate_uscc", "UsccInfo",
     "validate_phone", "mask_id_public", "mask_id_for_employer", "mask_phone", "mask_name", "mask_numbers_in_text",
+    "contact_numbers_in_text",
 ]
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -126,26 +127,43 @@ def mask_phone(phone: str) -> str:
     return phone[:3] + "****" + phone[-4:]
 
 
-# A run of digits as people write them in free text: half- or full-width, with single spaces or dashes between the
-# digits ("138 0000-0001", "１３８００００００００"), an ID number's final X included.
-_NUMBER_RUN = re.compile(r"[0-9\uff10-\uff19](?:[\s\-\u2010-\u2015\u00a0]?[0-9\uff10-\uff19])*"
-                         r"(?:[\s\-]?[XxＸｘ](?![A-Za-z]))?")
+# A run of digits as people write them in free text: half- or full-width, with spaces or dashes between the digits
+# ("138 0000-0001", "１３８００００００００"), an ID number's final X included.
+_SEP = r"[\s\-\u2010-\u2015\u00a0]*"
+_NUMBER_RUN = re.compile(r"[0-9\uff10-\uff19](?:" + _SEP + r"[0-9\uff10-\uff19])*(?:" + _SEP + r"[XxＸｘ](?![A-Za-z]))?")
 _ID_IN_RUN = re.compile(r"\d{17}[\dX]")
 _PHONE_IN_RUN = re.compile(r"1[3-9]\d{9}")
 
 
+def _numbers_of_run(run: str) -> list[tuple[str, str]]:
+    digits = re.sub(r"[^0-9X]", "", unicodedata.normalize("NFKC", run).upper())
+    found = []
+    id_match = _ID_IN_RUN.search(digits)
+    if id_match:
+        found.append(("id", id_match.group(0)))
+        digits = digits[:id_match.start()] + " " + digits[id_match.end():]
+    phone = _PHONE_IN_RUN.search(digits)
+    if phone:
+        found.append(("phone", phone.group(0)))
+    return found
+
+
+def contact_numbers_in_text(text: str) -> list[tuple[str, str]]:
+    """Every ID number ("id") and mainland mobile number ("phone") in free text, however it is written: plain,
+    spaced or dashed, full-width, lower-case x. Used to refuse a text that would publish one (blacklist disclosure
+    privacy review) and to mask them where a text is shown (``mask_numbers_in_text``)."""
+    return [n for m in _NUMBER_RUN.finditer(text or "") for n in _numbers_of_run(m.group(0))]
+
+
 def mask_numbers_in_text(text: str) -> str:
     """Free text (an objection, a note) as it may be shown to someone who must not see a worker's contact data:
-    every run of digits that holds an ID number or a mobile number — however it is written — masked as the public
-    forms above; everything else, Chinese punctuation included, left exactly as written."""
+    every run of digits that holds an ID number or a mobile number masked in the public forms above; everything
+    else, Chinese punctuation included, left exactly as written."""
     def masked(m):
-        digits = unicodedata.normalize("NFKC", m.group(0))
-        digits = re.sub(r"[^0-9Xx]", "", digits).upper()
-        found = _ID_IN_RUN.search(digits)
-        if found:
-            return mask_id_public(found.group(0))
-        found = _PHONE_IN_RUN.search(digits)
-        return mask_phone(found.group(0)) if found else m.group(0)
+        found = _numbers_of_run(m.group(0))
+        if not found:
+            return m.group(0)
+        return " ".join(mask_id_public(n) if kind == "id" else mask_phone(n) for kind, n in found)
 
     return _NUMBER_RUN.sub(masked, text or "")
 

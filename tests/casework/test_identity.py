@@ -215,3 +215,15 @@ def test_numbers_in_free_text_are_masked_however_written():
     assert mask("ID 540102 19900101 1233 end") == "ID 540102********1233 end"
     assert mask("工资12000元，2025年3月，合同号 2025-06-02") == "工资12000元，2025年3月，合同号 2025-06-02"
     assert mask("") == "" and mask(None) == ""
+
+
+def test_contact_numbers_in_text_finds_both_kinds_however_written():
+    from casework.identity import contact_numbers_in_text as find, mask_numbers_in_text as mask
+
+    assert find("电话：138  0000 - 0001，身份证 540102 19900101 1233") == [("phone", "13800000001"),
+                                                                        ("id", "540102199001011233")]
+    assert find("５４０１０２１９９００１０１１２３ｘ") == [("id", "54010219900101123X")]
+    # an ID and a phone written together are both found, and both masked
+    assert find("540102199001011233 13800000001") == [("id", "540102199001011233"), ("phone", "13800000001")]
+    assert mask("540102199001011233 13800000001") == "540102********1233 138****0001"
+    assert find("藏人社监〔2026〕12号，工资12000元，合同号 2025-06-02") == []
