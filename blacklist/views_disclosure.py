@@ -11,9 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from casework.access import has_role, region_prefixes
+from casework.access import has_role, regions_within
 from casework.errors import DomainError, NotAllowed
-from casework.models import Region
 from casework.ratelimits import limited
 
 from . import services_disclosure as svc
@@ -70,13 +69,6 @@ def _staff(request):
         raise Http404
 
 
-def _regions_for(user):
-    q = Region.objects.none()
-    for p in region_prefixes(user, "handle_cases"):
-        q |= Region.objects.filter(code__startswith=p)
-    return q.order_by("code")
-
-
 @login_required
 @never_cache
 def staff_queue(request):
@@ -97,7 +89,7 @@ def staff_queue(request):
         "decisions": list(svc.candidate_decisions_for(user)[:100]) if is_drafter else [],
         "transfers": list(svc.candidate_transfers_for(user)[:100]) if is_drafter else [],
         "categories": DisclosureCategory.choices, "is_drafter": is_drafter,
-        "adhoc_form": AdHocForm(regions=_regions_for(user)) if is_drafter else None,
+        "adhoc_form": AdHocForm(regions=regions_within(user)) if is_drafter else None,
         "manual_form": QueueForm(initial={"source": "MANUAL"}) if is_drafter else None,
         "pending_batches": list(svc.batches_for(user).filter(kind=DisclosureBatch.Kind.AD_HOC,
                                                              approved_by__isnull=True).select_related("region")),
@@ -128,7 +120,7 @@ def staff_queue_add(request):
 @require_POST
 def staff_adhoc(request):
     _staff(request)
-    form = AdHocForm(request.POST, regions=_regions_for(request.user))
+    form = AdHocForm(request.POST, regions=regions_within(request.user))
     try:
         if not form.is_valid():
             raise DomainError({k: list(v) for k, v in form.errors.items()})

@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from casework.access import has_role, region_prefixes
+from casework.access import has_role, regions_within
 from casework.errors import DomainError, NotAllowed
-from casework.models import Region
 from casework.privacy import pii_access_record
 from casework.ratelimits import limited
 
@@ -39,13 +38,6 @@ def _grader(request):
         raise Http404
 
 
-def _regions_for(user):
-    q = Region.objects.none()
-    for p in region_prefixes(user, "handle_cases"):
-        q |= Region.objects.filter(code__startswith=p)
-    return q.order_by("code")
-
-
 # --- runs ----------------------------------------------------------------------------------------------------------
 
 @login_required
@@ -55,7 +47,7 @@ def runs(request):
     user = request.user
     form = None
     if has_role(user, svc.GRADING_OFFICER):
-        form = RunStartForm(request.POST or None, regions=_regions_for(user),
+        form = RunStartForm(request.POST or None, regions=regions_within(user),
                             initial={"year": timezone.localdate().year})
         if request.method == "POST":
             try:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from ..access import has_role, region_prefixes
+from ..access import _prefix_q, has_role, region_prefixes
 from ..errors import DomainError, NotAllowed
 from ..models import Complaint, ComplaintState, Deadline, Region, prefix_of
 
@@ -80,13 +80,6 @@ def reach_of(user) -> list[str]:
     # a prefix inside another one adds nothing
     kept = [p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes)]
     return sorted(kept, key=lambda p: (len(p), p))
-
-
-def _prefix_q(prefixes, field) -> Q:
-    q = Q(pk__in=[])
-    for p in prefixes:
-        q |= Q(**{f"{field}__startswith": p})
-    return q
 
 
 def regions_in_reach(user):

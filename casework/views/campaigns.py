@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from ..access import Role, has_role, in_region, region_prefixes
+from ..access import Role, has_role, in_region, regions_within
 from ..errors import DomainError
 from ..models import CampaignTarget, Region
 from ..services import campaigns as svc
@@ -39,11 +39,6 @@ def bar_chart(rows, key: str) -> dict:
     return {"height": y + 4, "bars": bars, "width": CHART_W}
 
 
-def _regions_in_reach(user):
-    prefixes = region_prefixes(user, "handle_cases")
-    return [r for r in Region.objects.order_by("code") if any(r.code.startswith(p) for p in prefixes)]
-
-
 class CampaignForm(forms.Form):
     name = forms.CharField(label=_l("Name"), max_length=200, initial="两清零")
     starts_on = forms.DateField(label=_l("From"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -54,7 +49,7 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *a, user=None, **kw):
         super().__init__(*a, **kw)
-        self.fields["regions"].choices = [(r.code, r.display_name) for r in _regions_in_reach(user)
+        self.fields["regions"].choices = [(r.code, r.display_name) for r in regions_within(user)
                                           if r.level != Region.Level.COUNTY]
         self.fields["target_rules"].choices = [(k, r.label) for k, r in svc.TARGET_RULES.items()]
 
@@ -234,7 +229,7 @@ class PlanForm(forms.Form):
 
     def __init__(self, *a, user=None, **kw):
         super().__init__(*a, **kw)
-        self.fields["region"].choices = [(r.code, r.display_name) for r in _regions_in_reach(user)]
+        self.fields["region"].choices = [(r.code, r.display_name) for r in regions_within(user)]
 
 
 @login_required
